@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * heap.c - the guest heap: a bounded bump allocator over the RAM between
+ * the end of the payload image and the end of RAM (from the boot info).
+ */
+#include "kvm_guest.h"
+
+static uintptr_t heap_cur, heap_end;
+
+void kvm_heap_init(const struct kvm_boot_info *info)
+{
+	heap_cur = info->heap_start;
+	heap_end = info->heap_end;
+}
+
+size_t tst_heap_free_bytes(void)
+{
+	return heap_end - heap_cur;
+}
+
+void *tst_heap_alloc_aligned(size_t size, size_t align)
+{
+	uintptr_t start;
+
+	if (!align || (align & (align - 1)))
+		tst_brk(TBROK, "tst_heap_alloc_aligned(%zu, %zu): alignment "
+			"must be a power of two", size, align);
+
+	start = LTP_ALIGN(heap_cur, align);
+	if (start < heap_cur || start > heap_end || size > heap_end - start)
+		tst_brk(TBROK, "heap exhausted: %zu bytes (align %zu) "
+			"requested, %zu of %zu bytes left",
+			size, align, (size_t)(heap_end - heap_cur),
+			(size_t)(heap_end - kvm_boot_info()->heap_start));
+
+	heap_cur = start + size;
+	return (void *)start;
+}
+
+void *tst_heap_alloc(size_t size)
+{
+	return tst_heap_alloc_aligned(size, 16);
+}

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * memory.c - guest memory from the host's side: memory slots backed by
+ * guarded buffers, guest-physical -> host lookups, a software walk of the
+ * vCPU's 4-level page tables for guest-virtual addresses, and bounded
+ * copies to and from guest memory. Every lookup checks bounds, so a guest
+ * pointer can never make the host read outside guest RAM.
+ */
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include "tst_test.h"
+#include "internal.h"
+
+void *tst_kvm_alloc_memory(struct tst_kvm_instance *inst, unsigned int slot,
+	uint64_t baseaddr, size_t size, unsigned int flags)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	uint64_t offset = baseaddr % page;
+	struct kvm_userspace_memory_region *r;
+	void *buf;
+
+	if (slot >= MAX_KVM_MEMSLOTS)
+		tst_brk(TBROK, "memory slot %u out of range (max %d)", slot,
+			MAX_KVM_MEMSLOTS - 1);
+	if (size > SIZE_MAX - offset - page)
+		tst_brk(TBROK, "memory slot %u: size 0x%zx too large", slot,
+			size);
+
+	buf = tst_alloc_guarded(LTP_ALIGN(size + offset, page));
+	r = &inst->ram[slot];
+	r->slot = slot;
+	r->flags = flags;
+	r->guest_phys_addr = baseaddr - offset;
+	r->memory_size = LTP_ALIGN(size + offset, page);
+	r->userspace_addr = (uintptr_t)buf;
+	if (ioctl(inst->vm_fd, KVM_SET_USER_MEMORY_REGION, r)) {
+		memset(r, 0, sizeof(*r));
+		tst_brk(TBROK, "KVM_SET_USER_MEMORY_REGION(slot %u, gpa 0x%llx, "
+			"size 0x%zx, flags 0x%x): %m", slot,
+			(unsigned long long)(baseaddr - offset),
+			LTP_ALIGN(size + offset, page), flags);
+	}
+	return buf;
+}
+
+int tst_kvm_find_phys_memslot(const struct tst_kvm_instance *inst,
+	uint64_t paddr)
+{
+	int i;
+
+	for (i = 0; i < MAX_KVM_MEMSLOTS; i++) {
+		const struct kvm_userspace_memory_region *r = &inst->ram[i];
+
+		if (!r->userspace_addr)
+			continue;
+		if (paddr >= r->guest_phys_addr &&
+		    paddr - r->guest_phys_addr < r->memory_size)
+			return i;
+	}
+	return -1;
+}
+
+/* Host pointer for guest-physical @paddr, with @avail bytes left in slot. */
+static void *phys_ptr(const struct tst_kvm_instance *inst, uint64_t paddr,
+	uint64_t *avail)
+{
+	int slot = tst_kvm_find_phys_memslot(inst, paddr);
+	const struct kvm_userspace_memory_region *r;
+
+	if (slot < 0)
+		return NULL;
+	r = &inst->ram[slot];
+	if (avail)
+		*avail = r->memory_size - (paddr - r->guest_phys_addr);
+	return (char *)(uintptr_t)r->userspace_addr +
+		(paddr - r->guest_phys_addr);
+}
+
+static int read_pte(const struct tst_kvm_instance *inst, uint64_t table,
+	unsigned int index, uint64_t *pte)
+{
+	uint64_t avail;
+	const uint64_t *p = phys_ptr(inst, table + index * 8ULL, &avail);
+
+	if (!p || avail < 8)
+		return -1;
+	*pte = __atomic_load_n(p, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* Walk 4-level paging (SDM Vol. 3A 4.5); 0 if not mapped. */
+static uint64_t walk(const struct tst_kvm_instance *inst, uint64_t cr3,
+	uint64_t addr)
+{
+	static const unsigned int shifts[] = { 39, 30, 21, 12 };
+	uint64_t table = cr3 & X86_PTE_ADDR_MASK, pte = 0;
+	unsigned int level;
+
+	/* Non-canonical addresses are never mapped. */
+	if ((uint64_t)((int64_t)(addr << 16) >> 16) != addr)
+		return 0;
+
+	for (level = 0; level < ARRAY_SIZE(shifts); level++) {
+		uint64_t page_mask;
+
+		if (read_pte(inst, table, (addr >> shifts[level]) & 511, &pte))
+			return 0;
+		if (!(pte & X86_PTE_P))
+			return 0;
+		if (level == 3 || (level > 0 && (pte & X86_PTE_PS))) {
+			page_mask = (1ULL << shifts[level]) - 1;
+			return ((pte & X86_PTE_ADDR_MASK) & ~page_mask) |
+				(addr & page_mask);
+		}
+		table = pte & X86_PTE_ADDR_MASK;
+	}
+	return 0;
+}
+
+uint64_t tst_kvm_get_phys_address(const struct tst_kvm_instance *inst,
+	uint64_t addr)
+{
+	struct kvm_sregs sregs;
+
+	if (ioctl(inst->vcpu_fd, KVM_GET_SREGS, &sregs))
+		tst_brk(TBROK, "KVM_GET_SREGS: %m");
+	if (!(sregs.cr0 & X86_CR0_PG))
+		return addr;
+	if (!(sregs.efer & X86_EFER_LMA))
+		return 0;	/* 32-bit paging: not walked yet */
+	return walk(inst, sregs.cr3, addr);
+}
+
+int tst_kvm_find_memslot(const struct tst_kvm_instance *inst, uint64_t addr)
+{
+	uint64_t paddr = tst_kvm_get_phys_address(inst, addr);
+
+	if (!paddr && addr)
+		return -1;
+	return tst_kvm_find_phys_memslot(inst, paddr);
+}
+
+void *tst_kvm_get_memptr(const struct tst_kvm_instance *inst, uint64_t addr)
+{
+	uint64_t paddr = tst_kvm_get_phys_address(inst, addr);
+
+	if (!paddr && addr)
+		return NULL;
+	return phys_ptr(inst, paddr, NULL);
+}
+
+/* Visit [addr, addr + len) page by page: fn(host ptr, chunk length). */
+static int for_each_chunk(const struct tst_kvm_instance *inst, uint64_t addr,
+	size_t len, int (*fn)(void *host, size_t n, void *arg), void *arg)
+{
+	struct kvm_sregs sregs;
+
+	if (ioctl(inst->vcpu_fd, KVM_GET_SREGS, &sregs))
+		tst_brk(TBROK, "KVM_GET_SREGS: %m");
+
+	while (len) {
+		uint64_t in_page = KVM_PAGE_SIZE - (addr & (KVM_PAGE_SIZE - 1));
+		size_t n = len < in_page ? len : in_page;
+		uint64_t paddr, avail;
+		void *host;
+
+		if (!(sregs.cr0 & X86_CR0_PG))
+			paddr = addr;
+		else if (sregs.efer & X86_EFER_LMA)
+			paddr = walk(inst, sregs.cr3, addr);
+		else
+			return -1;
+		if (!paddr && addr)
+			return -1;
+		host = phys_ptr(inst, paddr, &avail);
+		if (!host || avail < n)
+			return -1;
+		if (fn(host, n, arg))
+			return -1;
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}
+
+struct range_arg {
+	char *first;
+	char *next;
+};
+
+static int range_chunk(void *host, size_t n, void *arg)
+{
+	struct range_arg *r = arg;
+
+	if (!r->first)
+		r->first = host;
+	else if (host != r->next)
+		return -1;
+	r->next = (char *)host + n;
+	return 0;
+}
+
+void *tst_kvm_guest_range(const struct tst_kvm_instance *inst,
+	uint64_t addr, size_t len)
+{
+	struct range_arg r = { NULL, NULL };
+
+	if (!len)
+		len = 1;
+	if (addr + len < addr)
+		return NULL;
+	if (for_each_chunk(inst, addr, len, range_chunk, &r))
+		return NULL;
+	return r.first;
+}
+
+static int copy_out(void *host, size_t n, void *arg)
+{
+	char **dst = arg;
+
+	memcpy(*dst, host, n);
+	*dst += n;
+	return 0;
+}
+
+static int copy_in(void *host, size_t n, void *arg)
+{
+	const char **src = arg;
+
+	memcpy(host, *src, n);
+	*src += n;
+	return 0;
+}
+
+int tst_kvm_read_guest(const struct tst_kvm_instance *inst, uint64_t addr,
+	void *buf, size_t len)
+{
+	char *dst = buf;
+
+	if (addr + len < addr)
+		return -1;
+	return for_each_chunk(inst, addr, len, copy_out, &dst);
+}
+
+int tst_kvm_write_guest(const struct tst_kvm_instance *inst, uint64_t addr,
+	const void *buf, size_t len)
+{
+	const char *src = buf;
+
+	if (addr + len < addr)
+		return -1;
+	return for_each_chunk(inst, addr, len, copy_in, &src);
+}

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kvm_host.h - the host VMM library (tst_kvm_*): VM and vCPU creation with
+ * host-built long-mode state, memory slots and guest memory access, the
+ * payload's symbols, the device buses, the run loop and the guest <-> host
+ * channel. Functions without a leading underscore never return on error:
+ * they end the test with TBROK (or TCONF when KVM lacks something).
+ */
+#ifndef KVM_HOST_H
+#define KVM_HOST_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stddef.h>
+#include <linux/kvm.h>
+#include "kvm_common.h"
+#include "x86_defs.h"
+
+#define MAX_KVM_MEMSLOTS	8
+#define DEFAULT_RAM_SIZE	(16 * 1024 * 1024)
+#define TST_KVM_MAX_DEVICES	16
+#define TST_KVM_EXIT_REASONS	64	/* size of the exit counters */
+/* A guest reporting more results than this in one run is flooding. */
+#define TST_KVM_MAX_RESULTS	100000
+/* Console bytes shown per run; the rest is counted and dropped. */
+#define TST_KVM_CONSOLE_LIMIT	(64 * 1024)
+
+struct tst_kvm_instance;
+
+/*
+ * Device handlers return TST_KVM_CONTINUE to resume the guest or
+ * TST_KVM_STOP to end the run in order (like kvm_exit()). A device that
+ * finds the guest broken calls tst_kvm_brk().
+ */
+enum tst_kvm_action {
+	TST_KVM_CONTINUE,
+	TST_KVM_STOP,
+};
+
+/*
+ * A device on the port-I/O or MMIO bus: [base, base + size). @data holds
+ * @len bytes in guest (little-endian) order; a read handler fills it.
+ */
+struct tst_kvm_device {
+	const char *name;
+	uint64_t base;
+	uint64_t size;
+	enum tst_kvm_action (*read)(struct tst_kvm_instance *inst,
+		void *opaque, uint64_t offset, void *data, unsigned int len);
+	enum tst_kvm_action (*write)(struct tst_kvm_instance *inst,
+		void *opaque, uint64_t offset, const void *data,
+		unsigned int len);
+	void *opaque;
+};
+
+struct tst_kvm_bus {
+	const char *name;		/* "port" or "MMIO" */
+	struct tst_kvm_device devs[TST_KVM_MAX_DEVICES];
+	unsigned int count;
+	unsigned long unclaimed_reads, unclaimed_writes;
+};
+
+/* The 16550 UART on COM1: registers and the console line buffer. */
+struct tst_kvm_serial {
+	uint8_t ier, lcr, mcr, scr, dll, dlm;
+	char line[256];
+	unsigned int line_len;
+	unsigned long bytes;		/* all bytes the guest wrote */
+	unsigned long dropped;		/* beyond TST_KVM_CONSOLE_LIMIT */
+};
+
+struct tst_payload;
+
+/*
+ * Answers tst_host_call(nr, arg) from the guest. Runs on the vCPU thread
+ * while the vCPU is stopped; may read and change guest state.
+ */
+typedef uint32_t (*tst_kvm_host_call_fn)(struct tst_kvm_instance *inst,
+	void *opaque, uint32_t nr, uint64_t arg);
+
+struct tst_kvm_instance {
+	/* The fields of the LTP KVM API. */
+	int vm_fd, vcpu_fd;
+	struct kvm_run *vcpu_info;
+	size_t vcpu_info_size;
+	struct kvm_userspace_memory_region ram[MAX_KVM_MEMSLOTS];
+	struct tst_kvm_result *result;
+
+	/* kvmcheck additions. */
+	size_t ram_size;
+	struct kvm_boot_info *boot_info;
+	struct tst_payload *payload;
+	struct tst_kvm_bus pio, mmio;
+	struct tst_kvm_serial serial;
+	/* Exits seen by the run loop, indexed by KVM_EXIT_* reason. */
+	unsigned long exit_counts[TST_KVM_EXIT_REASONS];
+	unsigned long results;		/* guest reports this run */
+	char last_file[KVM_MAX_FILENAME];	/* of the last guest report */
+	int last_line;
+	int finished;			/* guest ended this run */
+	tst_kvm_host_call_fn host_call;
+	void *host_call_opaque;
+
+	/* Guest signal state for tst_kvm_wait_guest(). */
+	pthread_mutex_t sync_lock;
+	pthread_cond_t sync_cond;
+	int guest_signal;		/* 0, KVM_TSYNC or KVM_TSYNC_WAIT */
+};
+
+/* Default struct tst_test entry points: one VM per iteration. */
+void tst_kvm_setup(void);
+void tst_kvm_run(void);
+void tst_kvm_cleanup(void);
+
+/*
+ * Checks a result value read from the guest; TBROK if it is not a result
+ * type (TPASS, TFAIL, TBROK, TWARN, TINFO, TCONF).
+ */
+void tst_kvm_validate_result(int value);
+/* Non-fatal variant: 1 if valid. */
+int _tst_kvm_validate_result(int value);
+
+/* /dev/kvm, opened once. TCONF (with the reason) if it is unusable. */
+int tst_kvm_open(void);
+/* KVM_CHECK_EXTENSION on /dev/kvm: 0 if absent. */
+int tst_kvm_check_cap(int cap);
+/* "KVM_CAP_IMMEDIATE_EXIT" for 136, or "KVM_CAP_<n>". */
+const char *tst_kvm_cap_name(int cap);
+/* "IO" for KVM_EXIT_IO, or "UNKNOWN_<n>". */
+const char *tst_kvm_exit_name(uint32_t reason);
+/* The KVM backend: "kvm_intel", "kvm_amd", "kvm_pvm" or "unknown". */
+const char *tst_kvm_backend(void);
+
+/* KVM_GET_SUPPORTED_CPUID; free() the result. */
+struct kvm_cpuid2 *tst_kvm_get_cpuid(int sysfd);
+/* One entry of a CPUID list, NULL if absent. */
+struct kvm_cpuid_entry2 *tst_kvm_cpuid_entry(struct kvm_cpuid2 *cpuid,
+	uint32_t function, uint32_t index);
+/* Replace the vCPU's CPUID (before the first run). */
+void tst_kvm_set_cpuid(struct tst_kvm_instance *inst,
+	const struct kvm_cpuid2 *cpuid);
+
+/*
+ * A VM with @ram_size bytes of RAM at guest-physical 0, the payload
+ * loaded, page tables, GDT, TSS and IDT built, and one vCPU in 64-bit mode
+ * at the payload entry.
+ */
+void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size);
+/*
+ * Runs until the guest ends (kvm_exit(), return from main(), i8042 reset),
+ * printing every guest result. A broken guest (invalid report, unhandled
+ * exception, triple fault, unexpected exit, timeout) ends the test with
+ * TBROK and the vCPU registers.
+ */
+void tst_kvm_run_instance(struct tst_kvm_instance *inst);
+void tst_kvm_destroy_instance(struct tst_kvm_instance *inst);
+
+/* Memory */
+void *tst_kvm_alloc_memory(struct tst_kvm_instance *inst, unsigned int slot,
+	uint64_t baseaddr, size_t size, unsigned int flags);
+/* Guest virtual -> physical through the vCPU's page tables; 0 if unmapped. */
+uint64_t tst_kvm_get_phys_address(const struct tst_kvm_instance *inst,
+	uint64_t addr);
+int tst_kvm_find_phys_memslot(const struct tst_kvm_instance *inst,
+	uint64_t paddr);
+int tst_kvm_find_memslot(const struct tst_kvm_instance *inst, uint64_t addr);
+/* Guest virtual address -> host pointer; NULL if not backed. */
+void *tst_kvm_get_memptr(const struct tst_kvm_instance *inst, uint64_t addr);
+/*
+ * Host pointer to @len bytes at guest virtual @addr, or NULL unless all of
+ * them are mapped and backed by one memory slot, contiguously.
+ */
+void *tst_kvm_guest_range(const struct tst_kvm_instance *inst,
+	uint64_t addr, size_t len);
+/* Copy from/to guest virtual memory; -1 if any byte is not backed. */
+int tst_kvm_read_guest(const struct tst_kvm_instance *inst, uint64_t addr,
+	void *buf, size_t len);
+int tst_kvm_write_guest(const struct tst_kvm_instance *inst, uint64_t addr,
+	const void *buf, size_t len);
+
+/* Payload symbols */
+/* Address of a guest symbol, 0 if there is none. */
+uint64_t tst_kvm_find_symbol(const struct tst_kvm_instance *inst,
+	const char *name);
+/* Like tst_kvm_find_symbol(), TBROK if missing. */
+uint64_t tst_kvm_symbol(const struct tst_kvm_instance *inst,
+	const char *name);
+/* "function+0x12" for a guest address ("?" if unknown); returns @buf. */
+const char *tst_kvm_symbolize(const struct tst_kvm_instance *inst,
+	uint64_t addr, char *buf, size_t len);
+
+/* Devices and host calls */
+void tst_kvm_add_pio_device(struct tst_kvm_instance *inst,
+	const struct tst_kvm_device *dev);
+void tst_kvm_add_mmio_device(struct tst_kvm_instance *inst,
+	const struct tst_kvm_device *dev);
+void tst_kvm_set_host_call(struct tst_kvm_instance *inst,
+	tst_kvm_host_call_fn fn, void *opaque);
+/* A value the guest reads as kvm_boot_info()->host_arg. */
+void tst_kvm_set_guest_arg(struct tst_kvm_instance *inst, uint64_t arg);
+
+/* vCPU registers (TBROK on failure) */
+void tst_kvm_get_regs(const struct tst_kvm_instance *inst,
+	struct kvm_regs *regs);
+void tst_kvm_set_regs(const struct tst_kvm_instance *inst,
+	const struct kvm_regs *regs);
+void tst_kvm_get_sregs(const struct tst_kvm_instance *inst,
+	struct kvm_sregs *sregs);
+void tst_kvm_set_sregs(const struct tst_kvm_instance *inst,
+	const struct kvm_sregs *sregs);
+/* Print the vCPU registers (GPRs, RIP with symbol, CRs, EFER, segments). */
+void tst_kvm_dump_vcpu(const struct tst_kvm_instance *inst);
+
+/*
+ * TBROK about the guest: prints the message, the vCPU registers and the
+ * last guest report, then ends the test.
+ */
+void tst_kvm_brk_(const char *file, int lineno,
+	const struct tst_kvm_instance *inst, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5), noreturn));
+#define tst_kvm_brk(inst, fmt, ...) \
+	tst_kvm_brk_(TST_FILE, __LINE__, (inst), (fmt), ##__VA_ARGS__)
+
+/*
+ * Guest signals (tst_signal_host()/tst_wait_host()). Run the vCPU on
+ * another thread; tst_kvm_wait_guest() returns 0 when the guest signalled,
+ * ETIMEDOUT after @timeout_ms (scaled by the timeout multiplier), or
+ * ECHILD if the guest ended first. tst_kvm_clear_guest_signal() lets a
+ * guest waiting in tst_wait_host() go on.
+ */
+int tst_kvm_wait_guest(struct tst_kvm_instance *inst, int timeout_ms);
+void tst_kvm_clear_guest_signal(struct tst_kvm_instance *inst);
+
+/*
+ * Checks how a run ends, from the outside: runs @fn (which creates, runs
+ * and destroys a VM) in a child process with its output captured, then
+ * reports TPASS if the child printed a @ttype line containing @substr and
+ * exited with that type's bit set and no signal, TFAIL otherwise (with
+ * what it got). For negative tests of the framework itself.
+ */
+void tst_kvm_expect_verdict(void (*fn)(void), int ttype, const char *substr);
+
+#endif /* KVM_HOST_H */
