@@ -73,26 +73,28 @@ static int utoa(char *tmp, uint64_t v, unsigned int base, int upper)
 
 static void put_num(struct out *o, uint64_t v, int neg, const struct spec *sp)
 {
-	char tmp[24];
-	const char *prefix = "";
+	char tmp[24], prefix[2];
 	unsigned int base = 10;
-	int ndig, nzero, pad, plen;
+	int ndig, nzero, pad, plen = 0, is_signed;
 
 	if (sp->conv == 'x' || sp->conv == 'X' || sp->conv == 'p')
 		base = 16;
 	else if (sp->conv == 'o')
 		base = 8;
+	is_signed = sp->conv == 'd' || sp->conv == 'i';
 
 	ndig = (v == 0 && sp->prec == 0) ? 0 : utoa(tmp, v, base, sp->conv == 'X');
 
-	if (neg)
-		prefix = "-";
-	else if ((sp->conv == 'd' || sp->conv == 'i') && (sp->flags & F_PLUS))
-		prefix = "+";
-	else if ((sp->conv == 'd' || sp->conv == 'i') && (sp->flags & F_SPACE))
-		prefix = " ";
-	else if (sp->conv == 'p' || ((sp->flags & F_ALT) && v && base == 16))
-		prefix = sp->conv == 'X' ? "0X" : "0x";
+	if (neg) {
+		prefix[plen++] = '-';
+	} else if (is_signed && (sp->flags & F_PLUS)) {
+		prefix[plen++] = '+';
+	} else if (is_signed && (sp->flags & F_SPACE)) {
+		prefix[plen++] = ' ';
+	} else if (sp->conv == 'p' || ((sp->flags & F_ALT) && v && base == 16)) {
+		prefix[plen++] = '0';
+		prefix[plen++] = sp->conv == 'X' ? 'X' : 'x';
+	}
 
 	nzero = sp->prec > ndig ? sp->prec - ndig : 0;
 	/* '#' with 'o' forces a leading zero digit. */
@@ -100,7 +102,6 @@ static void put_num(struct out *o, uint64_t v, int neg, const struct spec *sp)
 	    (ndig == 0 || tmp[ndig - 1] != '0'))
 		nzero = 1;
 
-	plen = prefix[1] ? 2 : (prefix[0] ? 1 : 0);
 	pad = sp->width - plen - nzero - ndig;
 	if ((sp->flags & F_ZERO) && !(sp->flags & F_LEFT) && sp->prec < 0) {
 		nzero += pad > 0 ? pad : 0;

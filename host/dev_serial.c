@@ -55,6 +55,8 @@ static void output(struct tst_kvm_instance *inst, uint8_t c)
 	if (++s->bytes > TST_KVM_CONSOLE_FLOOD)
 		tst_kvm_brk(inst, "guest flooded the console: more than %d "
 			    "bytes written", TST_KVM_CONSOLE_FLOOD);
+	if (s->capture_len < sizeof(s->capture))
+		s->capture[s->capture_len++] = (char)c;
 	if (s->bytes > TST_KVM_CONSOLE_LIMIT) {
 		s->dropped++;
 		return;

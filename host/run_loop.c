@@ -350,6 +350,7 @@ void tst_kvm_run_instance(struct tst_kvm_instance *inst)
 	inst->finished = 0;
 	inst->results = 0;
 	inst->serial.bytes = 0;
+	inst->serial.capture_len = 0;
 	tst_vcpu_thread_enter(inst->vcpu_info);
 
 	while (action == TST_KVM_CONTINUE) {

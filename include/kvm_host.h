@@ -60,13 +60,21 @@ struct tst_kvm_bus {
 	unsigned long unclaimed_reads, unclaimed_writes;
 };
 
-/* The 16550 UART on COM1: registers and the console line buffer. */
+#define TST_KVM_CONSOLE_CAPTURE	4096
+
+/*
+ * The 16550 UART on COM1: registers, the console line buffer and a copy of
+ * the first TST_KVM_CONSOLE_CAPTURE bytes of the run's output (raw, not
+ * NUL-terminated) for tests that check what the guest printed.
+ */
 struct tst_kvm_serial {
 	uint8_t ier, lcr, mcr, scr, dll, dlm;
 	char line[256];
 	unsigned int line_len;
 	unsigned long bytes;		/* all bytes the guest wrote */
 	unsigned long dropped;		/* beyond TST_KVM_CONSOLE_LIMIT */
+	char capture[TST_KVM_CONSOLE_CAPTURE];
+	unsigned int capture_len;
 };
 
 struct tst_payload;
