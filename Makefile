@@ -69,8 +69,10 @@ TEST_SRCS := $(sort $(wildcard tests/*/*.c))
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 # Runner, benchmark, unit tests
-RUNNER_SRCS := $(wildcard runner/*.c)
-RUNNER_OBJS := $(patsubst %,$(OBJ)/%.o,$(RUNNER_SRCS))
+# runner/main.c holds main(); the rest is a library the unit tests link.
+RUNNER_LIB_SRCS := $(filter-out runner/main.c,$(wildcard runner/*.c))
+RUNNER_LIB_OBJS := $(patsubst %,$(OBJ)/%.o,$(RUNNER_LIB_SRCS))
+RUNNER_LIB := $(BUILD)/lib/librunner.a
 RUNNER	:= $(BUILD)/kvmcheck
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
@@ -106,44 +108,56 @@ $(HOST_LIB): $(HOST_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-# One test: payload object -> payload ELF -> embedded object -> binary
-$(OBJ)/tests/%.payload.o: tests/%.c
-	$(quiet) GUESTCC $<
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -MT $@ -c $< -o $@
+# One-file programs (tests/ and bench/): payload object -> payload ELF ->
+# embedded object -> host binary.
+define two_pass
+$$(OBJ)/$(1)/%.payload.o: $(1)/%.c
+	$$(quiet) GUESTCC $$<
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) $$(GUEST_CFLAGS) -MMD -MP -MT $$@ -c $$< -o $$@
 
-$(OBJ)/tests/%.payload.elf: $(OBJ)/tests/%.payload.o $(GUEST_OBJS) \
+$$(OBJ)/$(1)/%.payload.elf: $$(OBJ)/$(1)/%.payload.o $$(GUEST_OBJS) \
 		guest/x86_64/payload.ld
-	$(quiet) GUESTLD $@
-	$(Q)$(LD) $(GUEST_LDFLAGS) -o $@ $< $(GUEST_OBJS)
+	$$(quiet) GUESTLD $$@
+	$$(Q)$$(LD) $$(GUEST_LDFLAGS) -o $$@ $$< $$(GUEST_OBJS)
 
-$(OBJ)/tests/%.embed.o: $(OBJ)/tests/%.payload.elf host/payload_embed.S
-	$(quiet) EMBED $<
-	$(Q)$(CC) -c -DPAYLOAD_ELF='"$<"' host/payload_embed.S -o $@
+$$(OBJ)/$(1)/%.embed.o: $$(OBJ)/$(1)/%.payload.elf host/payload_embed.S
+	$$(quiet) EMBED $$<
+	$$(Q)$$(CC) -c -DPAYLOAD_ELF='"$$<"' host/payload_embed.S -o $$@
 
-$(OBJ)/tests/%.host.o: tests/%.c
-	$(quiet) CC $<
+$$(OBJ)/$(1)/%.host.o: $(1)/%.c
+	$$(quiet) CC $$<
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) $$(HOST_CFLAGS) -MMD -MP -MT $$@ -c $$< -o $$@
+
+$$(BUILD)/$(1)/%: $$(OBJ)/$(1)/%.host.o $$(OBJ)/$(1)/%.embed.o $$(HOST_LIB)
+	$$(quiet) LD $$@
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) -o $$@ $$^ $$(HOST_LDFLAGS)
+endef
+
+$(eval $(call two_pass,tests))
+$(eval $(call two_pass,bench))
+
+$(RUNNER_LIB): $(RUNNER_LIB_OBJS)
+	$(quiet) AR $@
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -MT $@ -c $< -o $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/tests/%: $(OBJ)/tests/%.host.o $(OBJ)/tests/%.embed.o $(HOST_LIB)
+$(RUNNER): $(OBJ)/runner/main.c.o $(RUNNER_LIB)
 	$(quiet) LD $@
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $^ $(HOST_LDFLAGS)
 
-$(RUNNER): $(RUNNER_OBJS)
-	$(quiet) LD $@
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(HOST_LDFLAGS)
-
-# Unit tests: host-only, linked with the host library and the guest's
-# pure formatter compiled for the host.
+# Unit tests: host-only, linked with the runner and host libraries and the
+# guest's pure formatter compiled for the host.
 $(OBJ)/unit/printf_host.o: guest/printf.c
 	$(quiet) CC $<
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
 
-$(BUILD)/unit/%: $(OBJ)/unit/%.c.o $(OBJ)/unit/printf_host.o $(HOST_LIB)
+$(BUILD)/unit/%: $(OBJ)/unit/%.c.o $(OBJ)/unit/printf_host.o $(RUNNER_LIB) \
+		$(HOST_LIB)
 	$(quiet) LD $@
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $^ $(HOST_LDFLAGS)
