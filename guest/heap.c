@@ -18,26 +18,22 @@ size_t tst_heap_free_bytes(void)
 	return heap_end - heap_cur;
 }
 
-void *tst_heap_alloc_aligned(size_t size, size_t align)
+void *tst_heap_alloc_aligned_(const char *file, int lineno, size_t size,
+	size_t align)
 {
 	uintptr_t start;
 
 	if (!align || (align & (align - 1)))
-		tst_brk(TBROK, "tst_heap_alloc_aligned(%zu, %zu): alignment "
-			"must be a power of two", size, align);
+		tst_brk_(file, lineno, TBROK, "tst_heap_alloc_aligned(%zu, "
+			 "%zu): alignment must be a power of two", size, align);
 
 	start = LTP_ALIGN(heap_cur, align);
 	if (start < heap_cur || start > heap_end || size > heap_end - start)
-		tst_brk(TBROK, "heap exhausted: %zu bytes (align %zu) "
-			"requested, %zu of %zu bytes left",
-			size, align, (size_t)(heap_end - heap_cur),
-			(size_t)(heap_end - kvm_boot_info()->heap_start));
+		tst_brk_(file, lineno, TBROK, "heap exhausted: %zu bytes "
+			 "(align %zu) requested, %zu of %zu bytes left",
+			 size, align, (size_t)(heap_end - heap_cur),
+			 (size_t)(heap_end - kvm_boot_info()->heap_start));
 
 	heap_cur = start + size;
 	return (void *)start;
-}
-
-void *tst_heap_alloc(size_t size)
-{
-	return tst_heap_alloc_aligned(size, 16);
 }

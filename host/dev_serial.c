@@ -10,8 +10,6 @@
 #include "tst_test.h"
 #include "internal.h"
 
-#define TST_KVM_CONSOLE_FLOOD	(4 * 1024 * 1024)
-
 #define UART_RBR_THR	0
 #define UART_IER	1
 #define UART_IIR_FCR	2

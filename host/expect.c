@@ -20,7 +20,10 @@
 
 #define CHILD_TIMEOUT	3	/* seconds, times the timeout multiplier */
 #define CHILD_GRACE	10	/* more seconds before the parent kills it */
-#define CAPTURE_MAX	(256 * 1024)
+#define CAPTURE_HEAD	(64 * 1024)
+#define CAPTURE_TAIL	(192 * 1024)
+#define SHOW_MAX	200	/* characters of the matched line shown */
+#define SHOW_LINES	20	/* lines of output shown from each end */
 
 static const char *type_tag(int ttype)
 {
@@ -54,44 +57,138 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * The child's output: the first CAPTURE_HEAD bytes and a rolling window of
+ * the last CAPTURE_TAIL, so that the verdict at the end of a flood is kept.
+ */
+struct capture {
+	char head[CAPTURE_HEAD];
+	size_t head_len;
+	char tail[CAPTURE_TAIL];
+	size_t tail_pos;	/* total bytes that went to the tail */
+	unsigned long long skipped;
+};
+
+static void capture_add(struct capture *c, const char *buf, size_t n)
+{
+	size_t take = n < CAPTURE_HEAD - c->head_len ? n :
+		      CAPTURE_HEAD - c->head_len;
+
+	memcpy(c->head + c->head_len, buf, take);
+	c->head_len += take;
+	for (; take < n; take++)
+		c->tail[c->tail_pos++ % CAPTURE_TAIL] = buf[take];
+}
+
+/* Head, a marker if bytes were dropped, then the tail; caller frees. */
+static char *capture_text(const struct capture *c)
+{
+	size_t tail_len = c->tail_pos < CAPTURE_TAIL ? c->tail_pos :
+			  CAPTURE_TAIL;
+	char *out = malloc(CAPTURE_HEAD + CAPTURE_TAIL + 64), *p;
+	size_t i;
+
+	if (!out)
+		tst_brk(TBROK, "malloc() failed");
+	memcpy(out, c->head, c->head_len);
+	p = out + c->head_len;
+	if (c->tail_pos > CAPTURE_TAIL)
+		p += sprintf(p, "\n[%llu bytes not kept]\n",
+			     (unsigned long long)(c->tail_pos - CAPTURE_TAIL));
+	for (i = c->tail_pos - tail_len; i < c->tail_pos; i++)
+		*p++ = c->tail[i % CAPTURE_TAIL];
+	*p = '\0';
+	/* NULs from the child would hide the rest of the text. */
+	for (i = 0; out + i < p; i++) {
+		if (!out[i])
+			out[i] = '?';
+	}
+	return out;
+}
+
 /* Read the child's output until EOF or the deadline; 0 if EOF seen. */
-static int capture(int fd, char *buf, size_t *len, double deadline)
+static int capture(int fd, struct capture *c, double deadline)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char buf[4096];
 
 	for (;;) {
 		double left = deadline - now();
-		char discard[4096];
 		ssize_t n;
 
 		if (left <= 0)
 			return -1;
 		if (poll(&p, 1, (int)(left * 1000) + 1) <= 0)
 			continue;
-		if (*len < CAPTURE_MAX)
-			n = read(fd, buf + *len, CAPTURE_MAX - *len);
-		else
-			n = read(fd, discard, sizeof(discard));
+		n = read(fd, buf, sizeof(buf));
 		if (n == 0)
 			return 0;
 		if (n < 0 && errno != EINTR)
 			return 0;
-		if (n > 0 && *len < CAPTURE_MAX)
-			*len += n;
+		if (n > 0)
+			capture_add(c, buf, n);
 	}
 }
 
-/* The first line holding @tag and @substr, or NULL. */
+/* Does @text start with @pat, where '*' in @pat matches any run? */
+static int star_prefix(const char *pat, const char *text)
+{
+	for (; *pat && *pat != '*'; pat++, text++) {
+		if (*pat != *text)
+			return 0;
+	}
+	if (!*pat)
+		return 1;
+	for (;; text++) {
+		if (star_prefix(pat + 1, text))
+			return 1;
+		if (!*text)
+			return 0;
+	}
+}
+
+/* @substr occurs in @line; '*' in it matches any run of characters. */
+static int line_matches(const char *line, const char *substr)
+{
+	for (;; line++) {
+		if (star_prefix(substr, line))
+			return 1;
+		if (!*line)
+			return 0;
+	}
+}
+
+/* Does @pattern name a result type ("TWARN: ...") itself? */
+static int names_type(const char *pattern)
+{
+	static const char *const tags[] = {
+		"TPASS:", "TFAIL:", "TBROK:", "TWARN:", "TINFO:", "TCONF:",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tags); i++) {
+		if (strstr(pattern, tags[i]))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The first line matching @substr, and holding @tag unless @substr names
+ * a type itself; NULL if none.
+ */
 static const char *find_line(const char *out, const char *tag,
 	const char *substr, size_t *linelen)
 {
 	const char *line = out;
+	int need_tag = !names_type(substr);
 
 	while (*line) {
 		const char *end = strchr(line, '\n');
 		size_t len = end ? (size_t)(end - line) : strlen(line);
 		char *copy = strndup(line, len);
-		int hit = copy && strstr(copy, tag) && strstr(copy, substr);
+		int hit = copy && (!need_tag || strstr(copy, tag)) &&
+			  line_matches(copy, substr);
 
 		free(copy);
 		if (hit) {
@@ -105,16 +202,24 @@ static const char *find_line(const char *out, const char *tag,
 	return NULL;
 }
 
+/* Print the child's output, at most SHOW_LINES from each end. */
 static void show_output(const char *out)
 {
-	const char *line = out;
-	int n;
+	const char *line = out, *end;
+	int total = 0, n = 0;
 
-	for (n = 0; *line && n < 40; n++) {
-		const char *end = strchr(line, '\n');
-		int len = end ? (int)(end - line) : (int)strlen(line);
+	for (end = out; *end; end++)
+		total += *end == '\n';
+	while (*line) {
+		int len;
 
-		tst_printf("  | %.*s\n", len, line);
+		end = strchr(line, '\n');
+		len = end ? (int)(end - line) : (int)strlen(line);
+		if (n < SHOW_LINES || n >= total - SHOW_LINES)
+			tst_printf("  | %.*s\n", len > 400 ? 400 : len, line);
+		else if (n == SHOW_LINES)
+			tst_printf("  | [%d lines]\n", total - 2 * SHOW_LINES);
+		n++;
 		if (!end)
 			break;
 		line = end + 1;
@@ -132,18 +237,26 @@ static void describe_status(int status, char *buf, size_t len)
 		snprintf(buf, len, "wait status 0x%x", status);
 }
 
-void tst_kvm_expect_verdict(void (*fn)(void), int ttype, const char *substr)
+/* Exactly this type's bit: TFAIL 1, TBROK 2, TWARN 4, TCONF 32, else 0. */
+static int expected_status(int ttype)
+{
+	return (ttype == TPASS || ttype == TINFO) ? 0 : ttype;
+}
+
+static void expect(const char *file, int lineno, const char *label,
+	void (*fn)(void), int ttype, const char *substr)
 {
 	const char *tag = type_tag(ttype), *line;
+	struct capture *cap;
 	char *out, how[96];
-	size_t len = 0, linelen = 0;
+	size_t linelen = 0;
 	int fds[2], status = 0, eof, ok;
 	pid_t pid;
 
 	if (!tag)
 		tst_brk(TBROK, "tst_kvm_expect_verdict(): bad type %d", ttype);
-	out = calloc(1, CAPTURE_MAX + 1);
-	if (!out || pipe(fds))
+	cap = calloc(1, sizeof(*cap));
+	if (!cap || pipe(fds))
 		tst_brk(TBROK, "tst_kvm_expect_verdict(): %m");
 	fflush(stdout);
 	pid = fork();
@@ -155,28 +268,61 @@ void tst_kvm_expect_verdict(void (*fn)(void), int ttype, const char *substr)
 	}
 	close(fds[1]);
 
-	eof = !capture(fds[0], out, &len,
+	eof = !capture(fds[0], cap,
 		       now() + CHILD_TIMEOUT * tst_timeout_mul() + CHILD_GRACE);
 	close(fds[0]);
 	if (!eof)
 		kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
-	out[len] = '\0';
+	out = capture_text(cap);
+	free(cap);
 
 	describe_status(status, how, sizeof(how));
 	line = find_line(out, tag, substr, &linelen);
 	ok = eof && WIFEXITED(status) && line &&
-	     (ttype == TPASS ? WEXITSTATUS(status) == 0 :
-	      (WEXITSTATUS(status) & ttype) != 0);
+	     WEXITSTATUS(status) == expected_status(ttype);
 
 	if (ok) {
-		tst_res(TPASS, "ended with %s: %.*s", how, (int)linelen, line);
+		tst_res_(file, lineno, TPASS, "%sended with %s: %.*s%s",
+			 label, how,
+			 linelen > SHOW_MAX ? SHOW_MAX : (int)linelen, line,
+			 linelen > SHOW_MAX ? "..." : "");
 	} else {
-		tst_res(TFAIL, "expected a %.5s line containing '%s' and a "
-			"matching exit status; got %s%s%s", tag + 2, substr,
-			eof ? "" : "no end (killed after the grace period), ",
-			how, line ? "" : " and no such line");
+		tst_res_(file, lineno, TFAIL, "%sexpected a line matching '%s' "
+			 "and exit status %d (%.5s); got %s%s%s", label, substr,
+			 expected_status(ttype), tag + 2,
+			 eof ? "" : "no end (killed after the grace period), ",
+			 how, line ? "" : " and no such line");
 		show_output(out);
 	}
 	free(out);
+}
+
+void tst_kvm_expect_verdict_(const char *file, int lineno,
+	void (*fn)(void), int ttype, const char *substr)
+{
+	expect(file, lineno, "", fn, ttype, substr);
+}
+
+static uint64_t scenario_arg;
+
+static void run_scenario(void)
+{
+	struct tst_kvm_instance inst;
+
+	tst_kvm_create_instance(&inst, DEFAULT_RAM_SIZE);
+	tst_kvm_set_guest_arg(&inst, scenario_arg);
+	tst_kvm_run_instance(&inst);
+	tst_kvm_destroy_instance(&inst);
+}
+
+void tst_kvm_expect_guest_verdict_(const char *file, int lineno,
+	uint64_t guest_arg, int ttype, const char *substr)
+{
+	char label[40];
+
+	snprintf(label, sizeof(label), "scenario %llu: ",
+		 (unsigned long long)guest_arg);
+	scenario_arg = guest_arg;
+	expect(file, lineno, label, run_scenario, ttype, substr);
 }

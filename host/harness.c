@@ -62,7 +62,7 @@ static void count(int ttype)
 void tst_vres_(const char *file, int lineno, int ttype, const char *fmt,
 	       va_list ap)
 {
-	char msg[4608];
+	char msg[KVM_RESULT_MSG_SIZE * 4 + 256];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	pthread_mutex_lock(&out_lock);
@@ -112,7 +112,7 @@ static void print_hints(void)
 {
 	const struct tst_tag *t;
 
-	if (!self->tags || !(failed || broken))
+	if (!self || !self->tags || !(failed || broken))
 		return;
 	for (t = self->tags; t->name; t++) {
 		if (!strcmp(t->name, "linux-git"))

@@ -89,9 +89,9 @@ static int read_pte(const struct tst_kvm_instance *inst, uint64_t table,
 	return 0;
 }
 
-/* Walk 4-level paging (SDM Vol. 3A 4.5); 0 if not mapped. */
-static uint64_t walk(const struct tst_kvm_instance *inst, uint64_t cr3,
-	uint64_t addr)
+/* Walk 4-level paging (SDM Vol. 3A 4.5); -1 if @addr is not mapped. */
+static int walk(const struct tst_kvm_instance *inst, uint64_t cr3,
+	uint64_t addr, uint64_t *paddr)
 {
 	static const unsigned int shifts[] = { 39, 30, 21, 12 };
 	uint64_t table = cr3 & X86_PTE_ADDR_MASK, pte = 0;
@@ -99,53 +99,71 @@ static uint64_t walk(const struct tst_kvm_instance *inst, uint64_t cr3,
 
 	/* Non-canonical addresses are never mapped. */
 	if ((uint64_t)((int64_t)(addr << 16) >> 16) != addr)
-		return 0;
+		return -1;
 
 	for (level = 0; level < ARRAY_SIZE(shifts); level++) {
 		uint64_t page_mask;
 
 		if (read_pte(inst, table, (addr >> shifts[level]) & 511, &pte))
-			return 0;
+			return -1;
 		if (!(pte & X86_PTE_P))
-			return 0;
+			return -1;
 		if (level == 3 || (level > 0 && (pte & X86_PTE_PS))) {
 			page_mask = (1ULL << shifts[level]) - 1;
-			return ((pte & X86_PTE_ADDR_MASK) & ~page_mask) |
-				(addr & page_mask);
+			*paddr = ((pte & X86_PTE_ADDR_MASK) & ~page_mask) |
+				 (addr & page_mask);
+			return 0;
 		}
 		table = pte & X86_PTE_ADDR_MASK;
 	}
-	return 0;
+	return -1;
 }
 
-uint64_t tst_kvm_get_phys_address(const struct tst_kvm_instance *inst,
-	uint64_t addr)
+/* Guest virtual -> physical with the given control registers. */
+static int translate(const struct tst_kvm_instance *inst,
+	const struct kvm_sregs *sregs, uint64_t addr, uint64_t *paddr)
+{
+	if (!(sregs->cr0 & X86_CR0_PG)) {
+		*paddr = addr;
+		return 0;
+	}
+	if (!(sregs->efer & X86_EFER_LMA))
+		return -1;	/* 32-bit paging: not walked yet */
+	return walk(inst, sregs->cr3, addr, paddr);
+}
+
+static int translate_now(const struct tst_kvm_instance *inst, uint64_t addr,
+	uint64_t *paddr)
 {
 	struct kvm_sregs sregs;
 
 	if (ioctl(inst->vcpu_fd, KVM_GET_SREGS, &sregs))
 		tst_brk(TBROK, "KVM_GET_SREGS: %m");
-	if (!(sregs.cr0 & X86_CR0_PG))
-		return addr;
-	if (!(sregs.efer & X86_EFER_LMA))
-		return 0;	/* 32-bit paging: not walked yet */
-	return walk(inst, sregs.cr3, addr);
+	return translate(inst, &sregs, addr, paddr);
+}
+
+uint64_t tst_kvm_get_phys_address(const struct tst_kvm_instance *inst,
+	uint64_t addr)
+{
+	uint64_t paddr;
+
+	return translate_now(inst, addr, &paddr) ? 0 : paddr;
 }
 
 int tst_kvm_find_memslot(const struct tst_kvm_instance *inst, uint64_t addr)
 {
-	uint64_t paddr = tst_kvm_get_phys_address(inst, addr);
+	uint64_t paddr;
 
-	if (!paddr && addr)
+	if (translate_now(inst, addr, &paddr))
 		return -1;
 	return tst_kvm_find_phys_memslot(inst, paddr);
 }
 
 void *tst_kvm_get_memptr(const struct tst_kvm_instance *inst, uint64_t addr)
 {
-	uint64_t paddr = tst_kvm_get_phys_address(inst, addr);
+	uint64_t paddr;
 
-	if (!paddr && addr)
+	if (translate_now(inst, addr, &paddr))
 		return NULL;
 	return phys_ptr(inst, paddr, NULL);
 }
@@ -165,13 +183,7 @@ static int for_each_chunk(const struct tst_kvm_instance *inst, uint64_t addr,
 		uint64_t paddr, avail;
 		void *host;
 
-		if (!(sregs.cr0 & X86_CR0_PG))
-			paddr = addr;
-		else if (sregs.efer & X86_EFER_LMA)
-			paddr = walk(inst, sregs.cr3, addr);
-		else
-			return -1;
-		if (!paddr && addr)
+		if (translate(inst, &sregs, addr, &paddr))
 			return -1;
 		host = phys_ptr(inst, paddr, &avail);
 		if (!host || avail < n)

@@ -245,8 +245,15 @@ static enum tst_kvm_action handle_hlt(struct tst_kvm_instance *inst)
 
 static enum tst_kvm_action handle_shutdown(struct tst_kvm_instance *inst)
 {
+	struct kvm_regs regs;
+	char sym[128];
+
+	/* Some KVMs (SVM) reset the vCPU on shutdown: say what we see. */
+	tst_kvm_get_regs(inst, &regs);
 	tst_kvm_brk(inst, "guest triple fault (KVM_EXIT_SHUTDOWN): an "
-		    "exception could not be delivered");
+		    "exception could not be delivered; RIP after the "
+		    "shutdown 0x%llx (%s)", (unsigned long long)regs.rip,
+		    tst_kvm_symbolize(inst, regs.rip, sym, sizeof(sym)));
 }
 
 static enum tst_kvm_action handle_fail_entry(struct tst_kvm_instance *inst)

@@ -99,10 +99,15 @@ int kvm_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 /*
  * Heap: a bump allocator over the RAM after the payload image. Memory
  * comes zeroed from a fresh VM and cannot be freed. Exhaustion, a zero or
- * non-power-of-two alignment end the test with TBROK naming the request.
+ * non-power-of-two alignment end the test with TBROK naming the request
+ * and the caller's file:line. tst_heap_alloc() aligns to 16 bytes.
  */
-void *tst_heap_alloc(size_t size);
-void *tst_heap_alloc_aligned(size_t size, size_t align);
+void *tst_heap_alloc_aligned_(const char *file, int lineno, size_t size,
+	size_t align);
+#define tst_heap_alloc_aligned(size, align) \
+	tst_heap_alloc_aligned_(KVM_FILE, __LINE__, (size), (align))
+#define tst_heap_alloc(size) \
+	tst_heap_alloc_aligned_(KVM_FILE, __LINE__, (size), 16)
 size_t tst_heap_free_bytes(void);
 
 /* The C library subset, as in ISO C. */

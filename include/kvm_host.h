@@ -21,9 +21,11 @@
 #define TST_KVM_MAX_DEVICES	16
 #define TST_KVM_EXIT_REASONS	64	/* size of the exit counters */
 /* A guest reporting more results than this in one run is flooding. */
-#define TST_KVM_MAX_RESULTS	100000
+#define TST_KVM_MAX_RESULTS	10000
 /* Console bytes shown per run; the rest is counted and dropped. */
 #define TST_KVM_CONSOLE_LIMIT	(64 * 1024)
+/* A guest writing more console bytes than this in one run is flooding. */
+#define TST_KVM_CONSOLE_FLOOD	(256 * 1024)
 
 struct tst_kvm_instance;
 
@@ -241,11 +243,29 @@ void tst_kvm_clear_guest_signal(struct tst_kvm_instance *inst);
 
 /*
  * Checks how a run ends, from the outside: runs @fn (which creates, runs
- * and destroys a VM) in a child process with its output captured, then
- * reports TPASS if the child printed a @ttype line containing @substr and
- * exited with that type's bit set and no signal, TFAIL otherwise (with
- * what it got). For negative tests of the framework itself.
+ * and destroys a VM) in a child process with its output captured and its
+ * own short watchdog (3 s times the timeout multiplier). TPASS if the
+ * child exited, without a signal, with exactly @ttype's status bit (0 for
+ * TPASS and TINFO) and printed a line containing @substr (a glob, with
+ * implicit '*' at both ends, if it contains a '*'); that line must be a
+ * @ttype line unless @substr names a type itself ("TINFO: went on").
+ * TFAIL otherwise, with what it got and the child's output. For negative
+ * tests of the framework itself.
  */
-void tst_kvm_expect_verdict(void (*fn)(void), int ttype, const char *substr);
+void tst_kvm_expect_verdict_(const char *file, int lineno,
+	void (*fn)(void), int ttype, const char *substr);
+#define tst_kvm_expect_verdict(fn, ttype, substr) \
+	tst_kvm_expect_verdict_(TST_FILE, __LINE__, (fn), (ttype), (substr))
+/*
+ * The common case of the above: a fresh default VM of this test's payload
+ * with kvm_boot_info()->host_arg = @guest_arg (the guest picks a scenario
+ * from it), run to its end in a child. Its result line starts with
+ * "scenario <guest_arg>: " so a known-failure entry can name one case.
+ */
+void tst_kvm_expect_guest_verdict_(const char *file, int lineno,
+	uint64_t guest_arg, int ttype, const char *substr);
+#define tst_kvm_expect_guest_verdict(guest_arg, ttype, substr) \
+	tst_kvm_expect_guest_verdict_(TST_FILE, __LINE__, (guest_arg), \
+				      (ttype), (substr))
 
 #endif /* KVM_HOST_H */

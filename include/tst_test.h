@@ -8,9 +8,14 @@
 #ifndef TST_TEST_H
 #define TST_TEST_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include "kvm_common.h"
 
 #ifdef COMPILE_PAYLOAD
