@@ -47,6 +47,9 @@ static int check_header(const unsigned char *elf, size_t size, char *err,
 	    !in_bounds(eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr),
 		       size)))
 		return fail(err, errlen, "section headers out of bounds");
+	/* The image is 8-byte aligned; so must its tables be. */
+	if ((uintptr_t)elf % 8 || eh->e_phoff % 8 || eh->e_shoff % 8)
+		return fail(err, errlen, "misaligned ELF headers");
 	return 0;
 }
 
@@ -106,7 +109,7 @@ static int parse_symbols(struct tst_payload *p, char *err, size_t errlen)
 	if (!symtab)
 		return 0;	/* stripped: no symbol names in reports */
 	if (symtab->sh_link >= eh->e_shnum ||
-	    symtab->sh_entsize != sizeof(Elf64_Sym) ||
+	    symtab->sh_entsize != sizeof(Elf64_Sym) || symtab->sh_offset % 8 ||
 	    !in_bounds(symtab->sh_offset, symtab->sh_size, p->elf_size))
 		return fail(err, errlen, "bad symbol table");
 	strtab = &sh[symtab->sh_link];

@@ -13,6 +13,9 @@
 #include "tst_test.h"
 #include "internal.h"
 
+#ifndef KVM_EXIT_LOONGARCH_IOCSR
+# define KVM_EXIT_LOONGARCH_IOCSR 38
+#endif
 #ifndef KVM_EXIT_MEMORY_FAULT
 # define KVM_EXIT_MEMORY_FAULT 39
 #endif
@@ -80,6 +83,7 @@ static const struct exit_desc exit_table[] = {
 	[KVM_EXIT_RISCV_SBI]		= { "RISCV_SBI", NULL },
 	[KVM_EXIT_RISCV_CSR]		= { "RISCV_CSR", NULL },
 	[KVM_EXIT_NOTIFY]		= { "NOTIFY", NULL },
+	[KVM_EXIT_LOONGARCH_IOCSR]	= { "LOONGARCH_IOCSR", NULL },
 	[KVM_EXIT_MEMORY_FAULT]		= { "MEMORY_FAULT", NULL },
 };
 

@@ -16,6 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef ARRAY_SIZE
+# define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
+#endif
+
 static unsigned int unit_passed, unit_failed;
 
 #define UNIT_FILE __FILE_NAME__
@@ -36,41 +40,42 @@ static inline void unit_result(const char *file, int line, int ok,
 	unit_result(UNIT_FILE, __LINE__, !!(cond), (what), NULL)
 
 #define UNIT_EQ_INT(what, expected, actual) do { \
-	long long e_ = (long long)(expected), a_ = (long long)(actual); \
-	char d_[96]; \
-	snprintf(d_, sizeof(d_), "expected %lld, got %lld", e_, a_); \
-	unit_result(UNIT_FILE, __LINE__, e_ == a_, (what), e_ == a_ ? NULL : d_); \
+	long long unit_e_ = (long long)(expected), unit_a_ = (long long)(actual); \
+	char unit_d_[96]; \
+	snprintf(unit_d_, sizeof(unit_d_), "expected %lld, got %lld", unit_e_, unit_a_); \
+	unit_result(UNIT_FILE, __LINE__, unit_e_ == unit_a_, (what), unit_e_ == unit_a_ ? NULL : unit_d_); \
 } while (0)
 
 #define UNIT_EQ_U64(what, expected, actual) do { \
-	unsigned long long e_ = (expected), a_ = (actual); \
-	char d_[96]; \
-	snprintf(d_, sizeof(d_), "expected 0x%llx, got 0x%llx", e_, a_); \
-	unit_result(UNIT_FILE, __LINE__, e_ == a_, (what), e_ == a_ ? NULL : d_); \
+	unsigned long long unit_e_ = (expected), unit_a_ = (actual); \
+	char unit_d_[96]; \
+	snprintf(unit_d_, sizeof(unit_d_), "expected 0x%llx, got 0x%llx", unit_e_, unit_a_); \
+	unit_result(UNIT_FILE, __LINE__, unit_e_ == unit_a_, (what), unit_e_ == unit_a_ ? NULL : unit_d_); \
 } while (0)
 
 #define UNIT_EQ_STR(what, expected, actual) do { \
-	const char *e_ = (expected), *a_ = (actual); \
-	int ok_ = e_ && a_ && !strcmp(e_, a_); \
-	char *d_ = NULL; \
-	if (!ok_ && asprintf(&d_, "expected \"%s\", got \"%s\"", \
-			     e_ ? e_ : "(null)", a_ ? a_ : "(null)") < 0) \
-		d_ = NULL; \
-	unit_result(UNIT_FILE, __LINE__, ok_, (what), d_); \
-	free(d_); \
+	const char *unit_e_ = (expected), *unit_a_ = (actual); \
+	int unit_ok_ = unit_e_ && unit_a_ && !strcmp(unit_e_, unit_a_); \
+	char *unit_d_ = NULL; \
+	if (!unit_ok_ && asprintf(&unit_d_, "expected \"%s\", got \"%s\"", \
+			     unit_e_ ? unit_e_ : "(null)", unit_a_ ? unit_a_ : "(null)") < 0) \
+		unit_d_ = NULL; \
+	unit_result(UNIT_FILE, __LINE__, unit_ok_, (what), unit_d_); \
+	free(unit_d_); \
 } while (0)
 
 /* Seed from UNIT_SEED or the clock; printed so a failure can be replayed. */
-static inline unsigned int unit_seed(void)
+static inline unsigned int unit_seed_(const char *file)
 {
 	const char *env = getenv("UNIT_SEED");
 	unsigned int seed = env ? (unsigned int)strtoul(env, NULL, 0) :
 		(unsigned int)time(NULL) ^ (unsigned int)getpid();
 
-	printf("%s: random seed %u (replay with UNIT_SEED=%u)\n", UNIT_FILE,
-	       seed, seed);
+	printf("%s: random seed %u (replay with UNIT_SEED=%u)\n", file, seed,
+	       seed);
 	return seed;
 }
+#define unit_seed() unit_seed_(UNIT_FILE)
 
 static inline int unit_done(void)
 {

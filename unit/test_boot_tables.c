@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit test of the host-built guest environment (host/x86_boot.c), read
+ * back with an independent decoder: GDT descriptors (SDM Vol. 3A 3.4.5),
+ * the 64-bit TSS descriptor and TSS (7.2.3, 7.7), IDT gates (6.14.1), the
+ * 4-level page tables walked here (4.5) including the unmapped guard
+ * pages and the result page, the boot info, and the initial registers.
+ */
+#include "unit.h"
+#include "internal.h"
+
+#define RAM (16 * 1024 * 1024)
+
+static unsigned char *ram;
+static struct tst_boot_layout layout;
+
+static uint64_t q(uint64_t gpa)
+{
+	uint64_t v;
+
+	memcpy(&v, ram + gpa, 8);
+	return v;
+}
+
+/* Independent 4-level walk: -1 if not present. */
+static int64_t walk(uint64_t va)
+{
+	uint64_t table = KVM_PML4_BASE, e = 0;
+	int shift;
+
+	for (shift = 39; shift >= 12; shift -= 9) {
+		e = q(table + ((va >> shift) & 511) * 8);
+		if (!(e & 1))
+			return -1;
+		if (shift == 12 || (shift < 39 && (e & X86_PTE_PS)))
+			return (int64_t)((e & 0xffffffffff000ULL &
+					  ~((1ULL << shift) - 1)) |
+					 (va & ((1ULL << shift) - 1)));
+		table = e & 0xffffffffff000ULL;
+	}
+	return -1;
+}
+
+static void gdt(void)
+{
+	static const struct {
+		uint16_t sel;
+		int code, dpl, l, db;
+	} segs[] = {
+		{ KVM_CS64, 1, 0, 1, 0 }, { KVM_DS, 0, 0, 0, 1 },
+		{ KVM_USER_CS32 & ~3, 1, 3, 0, 1 },
+		{ KVM_USER_DS & ~3, 0, 3, 0, 1 },
+		{ KVM_USER_CS64 & ~3, 1, 3, 1, 0 }, { KVM_CS32, 1, 0, 0, 1 },
+	};
+	uint64_t tss_lo = q(KVM_GDT_BASE + KVM_TSS_SEL);
+	uint64_t tss_hi = q(KVM_GDT_BASE + KVM_TSS_SEL + 8);
+	size_t i;
+
+	UNIT_EQ_U64("null descriptor", 0, q(KVM_GDT_BASE));
+	for (i = 0; i < ARRAY_SIZE(segs); i++) {
+		uint64_t d = q(KVM_GDT_BASE + segs[i].sel);
+		char what[64];
+
+		snprintf(what, sizeof(what), "selector 0x%x", segs[i].sel);
+		UNIT_EQ_INT(what, 1, (d >> 47) & 1);		/* P */
+		UNIT_EQ_INT(what, 1, (d >> 44) & 1);		/* S */
+		UNIT_EQ_INT(what, segs[i].code, (d >> 43) & 1);
+		UNIT_EQ_INT(what, segs[i].dpl, (d >> 45) & 3);
+		UNIT_EQ_INT(what, segs[i].l, (d >> 53) & 1);
+		UNIT_EQ_INT(what, segs[i].db, (d >> 54) & 1);
+	}
+	UNIT_EQ_INT("TSS descriptor type: busy 64-bit TSS", 0xb,
+		    (tss_lo >> 40) & 0xf);
+	UNIT_EQ_U64("TSS descriptor base", KVM_TSS_BASE,
+		    ((tss_lo >> 16) & 0xffffff) | ((tss_lo >> 56) << 24) |
+		    (tss_hi << 32));
+	UNIT_EQ_INT("TSS descriptor limit", 0x67, tss_lo & 0xffff);
+	UNIT_EQ_U64("TSS RSP0", KVM_STACK_TOP, q(KVM_TSS_BASE + 4));
+	UNIT_EQ_U64("TSS IST1 (#DF)", KVM_IST1_TOP, q(KVM_TSS_BASE + 36));
+	UNIT_EQ_U64("TSS IST2 (NMI, #MC)", KVM_IST2_TOP, q(KVM_TSS_BASE + 44));
+}
+
+static void idt(void)
+{
+	unsigned int v, bad = 0;
+
+	for (v = 0; v < 256; v++) {
+		uint64_t lo = q(KVM_IDT_BASE + v * 16);
+		uint64_t hi = q(KVM_IDT_BASE + v * 16 + 8);
+		uint64_t off = (lo & 0xffff) | ((lo >> 32) & 0xffff0000) |
+			       (hi << 32);
+		unsigned int ist = (lo >> 32) & 7, type = (lo >> 40) & 0xf;
+		unsigned int dpl = (lo >> 45) & 3, p = (lo >> 47) & 1;
+		unsigned int want_ist = v == X86_DF ? 1 :
+			(v == X86_NMI || v == X86_MC) ? 2 : 0;
+		unsigned int want_dpl = (v == X86_BP || v == X86_OF) ? 3 : 0;
+
+		if (off != layout.isr_table[v] || ((lo >> 16) & 0xffff) !=
+		    KVM_CS64 || ist != want_ist || type != 0xe || !p ||
+		    dpl != want_dpl) {
+			if (bad++ < 5)
+				printf("  gate %u: offset 0x%llx ist %u type "
+				       "0x%x dpl %u p %u\n", v,
+				       (unsigned long long)off, ist, type,
+				       dpl, p);
+		}
+	}
+	UNIT_EQ_INT("IDT gates with wrong offset/selector/IST/type/DPL", 0,
+		    bad);
+}
+
+static void page_tables(void)
+{
+	static const struct {
+		uint64_t va;
+		int64_t pa;
+	} map[] = {
+		{ 0x0, -1 }, { 0x10, -1 }, { 0x1000, 0x1000 },
+		{ KVM_IST1_GUARD, -1 }, { KVM_IST1_GUARD + 0x1000,
+					  KVM_IST1_GUARD + 0x1000 },
+		{ KVM_IST2_GUARD + 8, -1 }, { KVM_STACK_GUARD + 0xff8, -1 },
+		{ KVM_STACK_BOTTOM, KVM_STACK_BOTTOM },
+		{ KVM_STACK_TOP - 8, KVM_STACK_TOP - 8 },
+		{ KVM_PAYLOAD_BASE, KVM_PAYLOAD_BASE },
+		{ 0x200000, 0x200000 }, { 0x40000123, 0x40000123 },
+		{ 0x7fffffff, 0x7fffffff }, { 0x80000000, -1 },
+		{ 0xc0000000, -1 }, { KVM_RESULT_BASEADDR + 0x10,
+				      KVM_RESULT_BASEADDR + 0x10 },
+		{ KVM_RESULT_BASEADDR - 8, -1 }, { 0x100000000ULL, -1 },
+		{ 0xffff800000000000ULL, -1 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(map); i++) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "VA 0x%llx maps to",
+			 (unsigned long long)map[i].va);
+		UNIT_EQ_INT(what, map[i].pa, walk(map[i].va));
+	}
+}
+
+static void registers(void)
+{
+	struct kvm_sregs s;
+	struct kvm_regs r;
+
+	memset(&s, 0xff, sizeof(s));
+	tst_x86_initial_sregs(&s, &layout);
+	UNIT_EQ_U64("CR0 = PE|MP|ET|NE|WP|PG", 0x80010033, s.cr0);
+	UNIT_EQ_U64("CR3", KVM_PML4_BASE, s.cr3);
+	UNIT_EQ_U64("CR4 = PAE|OSFXSR|OSXMMEXCPT|OSXSAVE", 0x40620, s.cr4);
+	UNIT_EQ_U64("EFER = LME|LMA|NXE", 0xd00, s.efer);
+	UNIT_EQ_INT("CS.L", 1, s.cs.l);
+	UNIT_EQ_INT("CS selector", KVM_CS64, s.cs.selector);
+	UNIT_EQ_INT("SS selector", KVM_DS, s.ss.selector);
+	UNIT_EQ_INT("TR selector", KVM_TSS_SEL, s.tr.selector);
+	UNIT_EQ_U64("GDT limit", KVM_GDT_ENTRIES * 8 - 1, s.gdt.limit);
+	UNIT_EQ_U64("IDT limit", 4095, s.idt.limit);
+	tst_x86_initial_regs(&r, &layout);
+	UNIT_EQ_U64("RIP = entry", layout.entry, r.rip);
+	UNIT_EQ_U64("RSP", KVM_STACK_TOP, r.rsp);
+	UNIT_EQ_U64("RDI = boot info", KVM_BOOT_INFO_BASE, r.rdi);
+	UNIT_EQ_U64("RFLAGS", 2, r.rflags);
+}
+
+int main(void)
+{
+	const struct kvm_boot_info *bi;
+	unsigned int v;
+
+	ram = calloc(1, RAM);
+	layout.entry = 0x100123;
+	layout.ram_size = RAM;
+	layout.heap_start = 0x108000;
+	layout.nx = layout.osxsave = 1;
+	for (v = 0; v < 256; v++)
+		layout.isr_table[v] = 0x100400 + v * 16 + 0x123456700000ULL;
+	tst_x86_build_tables(ram, &layout);
+
+	gdt();
+	idt();
+	page_tables();
+	registers();
+	bi = (const struct kvm_boot_info *)(ram + KVM_BOOT_INFO_BASE);
+	UNIT_EQ_U64("boot info magic", KVM_BOOT_INFO_MAGIC, bi->magic);
+	UNIT_EQ_U64("boot info heap", 0x108000, bi->heap_start);
+	UNIT_EQ_U64("boot info heap end", RAM, bi->heap_end);
+	UNIT_EQ_U64("boot info result page", KVM_RESULT_BASEADDR,
+		    bi->result_page);
+	free(ram);
+	return unit_done();
+}
