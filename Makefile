@@ -166,7 +166,10 @@ $(BUILD)/known-failures/%: known-failures/%
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
 
-run: all
+# The README's two commands: each installs what is missing, then builds.
+run:
+	$(Q)./scripts/install-deps.sh
+	$(Q)$(MAKE) -s -j$(shell nproc 2>/dev/null || echo 2) all
 	./$(RUNNER) run
 
 check:
