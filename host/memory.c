@@ -245,6 +245,47 @@ static int copy_in(void *host, size_t n, void *arg)
 	return 0;
 }
 
+struct str_arg {
+	char *dst;
+	size_t left;
+	int done;
+};
+
+static int str_chunk(void *host, size_t n, void *arg)
+{
+	struct str_arg *a = arg;
+	const char *src = host;
+	size_t i;
+
+	for (i = 0; i < n && a->left; i++, a->left--) {
+		*a->dst++ = src[i];
+		if (!src[i]) {
+			a->done = 1;
+			return 1;	/* stop: found the NUL */
+		}
+	}
+	return a->left ? 0 : 1;
+}
+
+int tst_kvm_read_guest_string(const struct tst_kvm_instance *inst,
+	uint64_t addr, char *buf, size_t size, uint64_t *bad_addr)
+{
+	struct str_arg a = { buf, size, 0 };
+
+	if (!size || addr + size < addr) {
+		*bad_addr = addr;
+		return -1;
+	}
+	/* Pages are translated as reached: a NUL ends the walk early. */
+	for_each_chunk(inst, addr, size, str_chunk, &a);
+	if (a.done)
+		return (int)(a.dst - buf - 1);
+	if (!a.left)
+		return -2;
+	*bad_addr = addr + (a.dst - buf);
+	return -1;
+}
+
 int tst_kvm_read_guest(const struct tst_kvm_instance *inst, uint64_t addr,
 	void *buf, size_t len)
 {

@@ -46,27 +46,23 @@ void tst_sanitize(char *dst, size_t dstlen, const char *src, size_t srclen)
 		dst[o < dstlen ? o : dstlen - 1] = '\0';
 }
 
-/* Copy a NUL-terminated guest string; a TBROK names what is wrong. */
+/* Copy the guest's file name; a TBROK names what is wrong with it. */
 static void fetch_file_name(struct tst_kvm_instance *inst, uint64_t addr,
 	char *buf)
 {
 	char raw[KVM_MAX_FILENAME];
-	size_t i;
+	uint64_t bad = 0;
+	int len = tst_kvm_read_guest_string(inst, addr, raw, sizeof(raw), &bad);
 
-	for (i = 0; i < sizeof(raw); i++) {
-		if (tst_kvm_read_guest(inst, addr + i, &raw[i], 1))
-			tst_kvm_brk(inst, "guest file name pointer 0x%llx: "
-				    "byte at 0x%llx is outside guest memory",
-				    (unsigned long long)addr,
-				    (unsigned long long)(addr + i));
-		if (!raw[i])
-			break;
-	}
-	if (i == sizeof(raw))
+	if (len == -1)
+		tst_kvm_brk(inst, "guest file name pointer 0x%llx: byte at "
+			    "0x%llx is outside guest memory",
+			    (unsigned long long)addr, (unsigned long long)bad);
+	if (len < 0)
 		tst_kvm_brk(inst, "guest file name at 0x%llx is not "
 			    "NUL-terminated within %d bytes",
 			    (unsigned long long)addr, KVM_MAX_FILENAME);
-	tst_sanitize(buf, KVM_MAX_FILENAME, raw, i);
+	tst_sanitize(buf, KVM_MAX_FILENAME, raw, len);
 }
 
 static void print_result(struct tst_kvm_instance *inst,

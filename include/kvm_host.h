@@ -182,6 +182,13 @@ void *tst_kvm_get_memptr(const struct tst_kvm_instance *inst, uint64_t addr);
  */
 void *tst_kvm_guest_range(const struct tst_kvm_instance *inst,
 	uint64_t addr, size_t len);
+/*
+ * Copy a NUL-terminated string of at most @size bytes (NUL included) from
+ * guest virtual @addr: its length, -1 if a byte is not readable (its
+ * address in *@bad_addr), -2 if there is no NUL within @size bytes.
+ */
+int tst_kvm_read_guest_string(const struct tst_kvm_instance *inst,
+	uint64_t addr, char *buf, size_t size, uint64_t *bad_addr);
 /* Copy from/to guest virtual memory; -1 if any byte is not backed. */
 int tst_kvm_read_guest(const struct tst_kvm_instance *inst, uint64_t addr,
 	void *buf, size_t len);
