@@ -272,7 +272,7 @@ static enum tst_kvm_action handle_fail_entry(struct tst_kvm_instance *inst)
 static enum tst_kvm_action handle_internal_error(
 	struct tst_kvm_instance *inst)
 {
-	char desc[512], insn[64] = "unreadable";
+	char desc[512], insn[64] = "unreadable", sym[128];
 	uint8_t bytes[15];
 	struct kvm_regs regs;
 
@@ -281,8 +281,9 @@ static enum tst_kvm_action handle_internal_error(
 	if (!tst_kvm_read_guest(inst, regs.rip, bytes, sizeof(bytes)))
 		hex_bytes(insn, sizeof(insn), bytes, sizeof(bytes));
 	tst_kvm_brk(inst, "KVM internal error (KVM_EXIT_INTERNAL_ERROR): %s; "
-		    "instruction bytes at RIP 0x%llx: %s", desc,
-		    (unsigned long long)regs.rip, insn);
+		    "instruction bytes at RIP 0x%llx (%s): %s", desc,
+		    (unsigned long long)regs.rip,
+		    tst_kvm_symbolize(inst, regs.rip, sym, sizeof(sym)), insn);
 }
 
 static enum tst_kvm_action handle_system_event(struct tst_kvm_instance *inst)

@@ -43,7 +43,11 @@ static inline void kvm_set_interrupt_ip(struct kvm_interrupt_frame *ifrm,
 	ifrm->rip = ip;
 }
 
-/* "#PF", "#GP", ... or "vector 42" style names for vectors >= 32. */
+/*
+ * "#PF", "#GP"... for vectors 0-31, "vector 42" for the others (in a
+ * static buffer: the next call may overwrite it), "no exception" for
+ * KVM_NO_EXC.
+ */
 const char *kvm_exception_name(int vector);
 
 /* Number of exceptions delivered so far (all vectors), for tests. */

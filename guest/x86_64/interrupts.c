@@ -36,11 +36,14 @@ static const char *const exception_names[32] = {
 
 const char *kvm_exception_name(int vector)
 {
+	static char buf[24];
+
 	if (vector == KVM_NO_EXC)
 		return "no exception";
 	if (vector >= 0 && vector < 32)
 		return exception_names[vector];
-	return "external interrupt";
+	snprintf(buf, sizeof(buf), "vector %d", vector);
+	return buf;
 }
 
 void tst_set_interrupt_callback(unsigned int vector,
