@@ -151,6 +151,7 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size)
 
 	create_vcpu(inst, sys);
 	cpuid = tst_kvm_get_cpuid(sys);
+	tst_kvm_cpuid_set_apic_id(cpuid, 0);
 	layout.nx = cpuid_has(cpuid, X86_FEATURE_NX);
 	layout.osxsave = cpuid_has(cpuid, X86_FEATURE_XSAVE);
 	/* CPUID first: KVM checks long-mode SREGS against it. */

@@ -182,6 +182,22 @@ struct kvm_cpuid_entry2 *tst_kvm_cpuid_entry(struct kvm_cpuid2 *cpuid,
 	return NULL;
 }
 
+void tst_kvm_cpuid_set_apic_id(struct kvm_cpuid2 *cpuid, uint32_t apic_id)
+{
+	uint32_t i;
+
+	for (i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+
+		if (e->function == 1)		/* EBX[31:24] initial APIC ID */
+			e->ebx = (e->ebx & 0x00ffffffu) | apic_id << 24;
+		else if (e->function == 0xb || e->function == 0x1f)
+			e->edx = apic_id;	/* x2APIC ID */
+		else if (e->function == 0x8000001e)
+			e->eax = apic_id;	/* extended APIC ID (AMD) */
+	}
+}
+
 int _tst_kvm_validate_result(int value)
 {
 	switch (value) {

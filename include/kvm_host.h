@@ -146,6 +146,13 @@ struct kvm_cpuid2 *tst_kvm_get_cpuid(int sysfd);
 /* One entry of a CPUID list, NULL if absent. */
 struct kvm_cpuid_entry2 *tst_kvm_cpuid_entry(struct kvm_cpuid2 *cpuid,
 	uint32_t function, uint32_t index);
+/*
+ * Put @apic_id in the CPUID fields that report the current processor's
+ * APIC ID (leaf 1 EBX[31:24], 0xB/0x1F EDX, 0x8000001E EAX).
+ * KVM_GET_SUPPORTED_CPUID fills them with the APIC ID of the host CPU the
+ * ioctl ran on; tst_kvm_create_instance() sets the vCPU's own.
+ */
+void tst_kvm_cpuid_set_apic_id(struct kvm_cpuid2 *cpuid, uint32_t apic_id);
 /* Replace the vCPU's CPUID (before the first run). */
 void tst_kvm_set_cpuid(struct tst_kvm_instance *inst,
 	const struct kvm_cpuid2 *cpuid);
