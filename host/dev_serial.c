@@ -24,12 +24,11 @@
 #define UART_IIR_NONE	0x01
 #define UART_MSR_IDLE	0xb0	/* DCD | DSR | CTS */
 
+/* Print the pending line, even an empty one (the guest wrote "\n"). */
 static void flush_line(struct tst_kvm_serial *s)
 {
-	char out[sizeof(s->line) * 4 + 1];
+	char out[sizeof(s->line) * 4 + 8];
 
-	if (!s->line_len)
-		return;
 	tst_sanitize(out, sizeof(out), s->line, s->line_len);
 	tst_printf("[guest] %s\n", out);
 	s->line_len = 0;
@@ -39,7 +38,8 @@ void tst_kvm_serial_flush(struct tst_kvm_instance *inst)
 {
 	struct tst_kvm_serial *s = &inst->serial;
 
-	flush_line(s);
+	if (s->line_len)
+		flush_line(s);
 	if (s->dropped)
 		tst_res(TINFO, "guest console: %lu bytes beyond the %d-byte "
 			"limit not shown", s->dropped, TST_KVM_CONSOLE_LIMIT);
@@ -65,9 +65,10 @@ static void output(struct tst_kvm_instance *inst, uint8_t c)
 	}
 	if (c == '\r')
 		return;
-	s->line[s->line_len++] = (char)c;
+	/* Split long lines; one of exactly 256 then "\n" stays one line. */
 	if (s->line_len == sizeof(s->line))
 		flush_line(s);
+	s->line[s->line_len++] = (char)c;
 }
 
 static enum tst_kvm_action serial_write(struct tst_kvm_instance *inst,

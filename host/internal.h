@@ -75,7 +75,7 @@ void tst_kvm_add_platform_devices(struct tst_kvm_instance *inst);
 /* Flush a partial console line at the end of a run. */
 void tst_kvm_serial_flush(struct tst_kvm_instance *inst);
 
-/* Printable copy of guest bytes: non-printables become \xNN. */
+/* Printable copy of @srclen guest bytes: others (NUL too) become \xNN. */
 void tst_sanitize(char *dst, size_t dstlen, const char *src, size_t srclen);
 
 /* Exits (run_loop.c) */

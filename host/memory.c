@@ -6,6 +6,7 @@
  * copies to and from guest memory. Every lookup checks bounds, so a guest
  * pointer can never make the host read outside guest RAM.
  */
+#include <pthread.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -132,13 +133,36 @@ static int translate(const struct tst_kvm_instance *inst,
 	return walk(inst, sregs->cr3, addr, paddr);
 }
 
+/*
+ * The vCPU's paging registers: read now if it is stopped or this is its
+ * own thread, else the ones read last (the cache is not part of the
+ * instance's logical state, hence the cast).
+ */
+static void paging_regs(const struct tst_kvm_instance *inst,
+	struct kvm_sregs *sregs)
+{
+	struct tst_kvm_instance *cache = (struct tst_kvm_instance *)inst;
+
+	if (__atomic_load_n(&inst->running, __ATOMIC_ACQUIRE) &&
+	    !pthread_equal(pthread_self(), inst->run_thread)) {
+		sregs->cr0 = inst->paging_cr0;
+		sregs->cr3 = inst->paging_cr3;
+		sregs->efer = inst->paging_efer;
+		return;
+	}
+	if (ioctl(inst->vcpu_fd, KVM_GET_SREGS, sregs))
+		tst_brk(TBROK, "KVM_GET_SREGS: %m");
+	cache->paging_cr0 = sregs->cr0;
+	cache->paging_cr3 = sregs->cr3;
+	cache->paging_efer = sregs->efer;
+}
+
 static int translate_now(const struct tst_kvm_instance *inst, uint64_t addr,
 	uint64_t *paddr)
 {
 	struct kvm_sregs sregs;
 
-	if (ioctl(inst->vcpu_fd, KVM_GET_SREGS, &sregs))
-		tst_brk(TBROK, "KVM_GET_SREGS: %m");
+	paging_regs(inst, &sregs);
 	return translate(inst, &sregs, addr, paddr);
 }
 
@@ -174,9 +198,7 @@ static int for_each_chunk(const struct tst_kvm_instance *inst, uint64_t addr,
 {
 	struct kvm_sregs sregs;
 
-	if (ioctl(inst->vcpu_fd, KVM_GET_SREGS, &sregs))
-		tst_brk(TBROK, "KVM_GET_SREGS: %m");
-
+	paging_regs(inst, &sregs);
 	while (len) {
 		uint64_t in_page = KVM_PAGE_SIZE - (addr & (KVM_PAGE_SIZE - 1));
 		size_t n = len < in_page ? len : in_page;

@@ -358,6 +358,15 @@ static void dispatch_exit(struct tst_kvm_instance *inst,
 void tst_kvm_run_instance(struct tst_kvm_instance *inst)
 {
 	enum tst_kvm_action action = TST_KVM_CONTINUE;
+	struct kvm_sregs sregs;
+
+	/* Paging registers for guest-memory access from other threads. */
+	tst_kvm_get_sregs(inst, &sregs);
+	inst->paging_cr0 = sregs.cr0;
+	inst->paging_cr3 = sregs.cr3;
+	inst->paging_efer = sregs.efer;
+	inst->run_thread = pthread_self();
+	__atomic_store_n(&inst->running, 1, __ATOMIC_RELEASE);
 
 	inst->finished = 0;
 	inst->results = 0;
@@ -375,6 +384,7 @@ void tst_kvm_run_instance(struct tst_kvm_instance *inst)
 	}
 
 	tst_vcpu_thread_leave();
+	__atomic_store_n(&inst->running, 0, __ATOMIC_RELEASE);
 	tst_kvm_serial_flush(inst);
 	pthread_mutex_lock(&inst->sync_lock);
 	inst->finished = 1;

@@ -30,7 +30,7 @@ void tst_sanitize(char *dst, size_t dstlen, const char *src, size_t srclen)
 	static const char hex[] = "0123456789abcdef";
 	size_t o = 0, i;
 
-	for (i = 0; i < srclen && src[i] && o + 5 < dstlen; i++) {
+	for (i = 0; i < srclen && o + 5 < dstlen; i++) {
 		unsigned char c = (unsigned char)src[i];
 
 		if ((c >= 0x20 && c < 0x7f) || c == '\t') {

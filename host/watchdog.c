@@ -1,19 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * watchdog.c - the per-process test timeout and vCPU kicks. vCPU threads
- * register themselves; when the timeout expires the SIGALRM handler sends
- * the kick signal to each, whose handler (on that thread) sets its own
- * kvm_run.immediate_exit, so KVM_RUN returns -EINTR promptly even if the
- * signal lands just before the ioctl. The run loop then reports where the
- * guest was. If the test is still alive TST_WATCHDOG_GRACE seconds later
- * (stuck outside KVM_RUN), a second stage prints a TBROK line and exits.
+ * watchdog.c - the per-process test timeout and vCPU kicks. A dedicated
+ * watchdog thread sleeps until the deadline, so it fires even when every
+ * other thread is stuck in an ioctl (a process-directed signal could land
+ * on a thread blocked in KVM_GET_SREGS and never be handled). On expiry it
+ * sends the kick signal to every registered vCPU thread; the signal
+ * handler, on that thread, sets its own kvm_run.immediate_exit, so
+ * KVM_RUN returns -EINTR promptly even if the signal lands just before the
+ * ioctl. The run loop then reports where the guest was. If the process is
+ * still alive TST_WATCHDOG_GRACE seconds later (stuck outside KVM_RUN),
+ * the watchdog prints a TBROK line and exits.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 #include "tst_test.h"
 #include "internal.h"
@@ -23,10 +27,14 @@
 
 /* Thread ids of registered vCPU threads; 0: free slot. */
 static pid_t threads[TST_MAX_VCPU_THREADS];
-static volatile sig_atomic_t expired, stage;
-static double timeout_seconds;
 static __thread struct kvm_run *this_run;
-static int handlers_installed;
+
+static pthread_mutex_t lock;
+static pthread_cond_t cond;
+static pid_t owner;		/* process whose watchdog thread exists */
+static int armed, expired;
+static struct timespec deadline;
+static double timeout_seconds;
 
 static int kick_signal(void)
 {
@@ -41,82 +49,132 @@ static void kick_handler(int sig)
 				 __ATOMIC_SEQ_CST);
 }
 
-static void arm(double seconds)
+static struct timespec after(double seconds)
 {
-	struct itimerval it = { 0 };
+	struct timespec ts;
 
-	it.it_value.tv_sec = (time_t)seconds;
-	it.it_value.tv_usec = (suseconds_t)((seconds - (time_t)seconds) * 1e6);
-	if (!it.it_value.tv_sec && !it.it_value.tv_usec)
-		it.it_value.tv_usec = 1;
-	setitimer(ITIMER_REAL, &it, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += (time_t)seconds;
+	ts.tv_nsec += (long)((seconds - (time_t)seconds) * 1e9);
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	return ts;
 }
 
-static void write_str(const char *s)
+static int passed(const struct timespec *t)
 {
-	ssize_t r = write(STDOUT_FILENO, s, strlen(s));
+	struct timespec now;
 
-	(void)r;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > t->tv_sec ||
+	       (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
 }
 
-static void alarm_handler(int sig)
+static void kick_all(void)
 {
 	pid_t pid = getpid();
-	int saved = errno;
 	unsigned int i;
 
-	(void)sig;
-	if (stage++) {
-		write_str("watchdog.c:0: TBROK: test still running "
-			  "after its timeout and grace period; "
-			  "host side stuck outside KVM_RUN\n");
-		_exit(TBROK);
-	}
-	expired = 1;
 	for (i = 0; i < TST_MAX_VCPU_THREADS; i++) {
 		pid_t tid = __atomic_load_n(&threads[i], __ATOMIC_SEQ_CST);
 
 		if (tid)
 			syscall(SYS_tgkill, pid, tid, kick_signal());
 	}
-	arm(TST_WATCHDOG_GRACE);
-	errno = saved;
 }
 
-static void install_handlers(void)
+static void give_up(void)
+{
+	static const char msg[] = "watchdog.c:0: TBROK: test still running "
+		"after its timeout and grace period; host side stuck outside "
+		"KVM_RUN\n";
+	ssize_t r = write(STDOUT_FILENO, msg, sizeof(msg) - 1);
+
+	(void)r;
+	_exit(TBROK);
+}
+
+static void *watchdog_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&lock);
+	for (;;) {
+		if (!armed) {
+			pthread_cond_wait(&cond, &lock);
+			continue;
+		}
+		if (!passed(&deadline)) {
+			pthread_cond_timedwait(&cond, &lock, &deadline);
+			continue;
+		}
+		if (__atomic_load_n(&expired, __ATOMIC_SEQ_CST))
+			give_up();
+		__atomic_store_n(&expired, 1, __ATOMIC_SEQ_CST);
+		kick_all();
+		deadline = after(TST_WATCHDOG_GRACE);
+	}
+	return NULL;
+}
+
+/* Once per process (again in a forked child, which has no such thread). */
+static void start_thread(void)
 {
 	struct sigaction sa;
+	pthread_condattr_t attr;
+	pthread_attr_t tattr;
+	pthread_t thread;
 
-	if (handlers_installed)
+	if (owner == getpid())
 		return;
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = kick_handler;
 	sigaction(kick_signal(), &sa, NULL);
-	sa.sa_handler = alarm_handler;
-	sigaction(SIGALRM, &sa, NULL);
-	handlers_installed = 1;
+
+	pthread_mutex_init(&lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&cond, &attr);
+	pthread_condattr_destroy(&attr);
+	armed = expired = 0;
+	memset(threads, 0, sizeof(threads));	/* the parent's, after fork */
+
+	pthread_attr_init(&tattr);
+	pthread_attr_setdetachstate(&tattr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&tattr, 64 * 1024);
+	if (pthread_create(&thread, &tattr, watchdog_main, NULL))
+		tst_brk(TBROK, "cannot start the watchdog thread");
+	pthread_attr_destroy(&tattr);
+	owner = getpid();
 }
 
 void tst_watchdog_start(double seconds)
 {
-	install_handlers();
-	expired = 0;
-	stage = 0;
+	start_thread();
+	pthread_mutex_lock(&lock);
+	__atomic_store_n(&expired, 0, __ATOMIC_SEQ_CST);
 	timeout_seconds = seconds;
-	arm(seconds);
+	deadline = after(seconds);
+	armed = 1;
+	pthread_cond_signal(&cond);
+	pthread_mutex_unlock(&lock);
 }
 
 void tst_watchdog_stop(void)
 {
-	struct itimerval it = { 0 };
-
-	setitimer(ITIMER_REAL, &it, NULL);
+	if (owner != getpid())
+		return;
+	pthread_mutex_lock(&lock);
+	armed = 0;
+	pthread_cond_signal(&cond);
+	pthread_mutex_unlock(&lock);
 }
 
 int tst_watchdog_expired(void)
 {
-	return expired;
+	return __atomic_load_n(&expired, __ATOMIC_SEQ_CST);
 }
 
 double tst_watchdog_seconds(void)
@@ -129,7 +187,7 @@ void tst_vcpu_thread_enter(struct kvm_run *run)
 	pid_t tid = (pid_t)syscall(SYS_gettid);
 	unsigned int i;
 
-	install_handlers();
+	start_thread();
 	this_run = run;
 	for (i = 0; i < TST_MAX_VCPU_THREADS; i++) {
 		pid_t expect = 0;
@@ -143,7 +201,7 @@ void tst_vcpu_thread_enter(struct kvm_run *run)
 		tst_brk(TBROK, "more than %d vCPU threads",
 			TST_MAX_VCPU_THREADS);
 	/* A timeout that fired before registration still reaches us. */
-	if (expired)
+	if (tst_watchdog_expired())
 		run->immediate_exit = 1;
 }
 

@@ -111,6 +111,15 @@ struct tst_kvm_instance {
 	tst_kvm_host_call_fn host_call;
 	void *host_call_opaque;
 
+	/*
+	 * The thread in tst_kvm_run_instance(), and the paging registers
+	 * guest-memory helpers use when called from another thread while
+	 * the vCPU runs (KVM_GET_SREGS would wait for the next exit).
+	 */
+	pthread_t run_thread;
+	int running;
+	uint64_t paging_cr0, paging_cr3, paging_efer;
+
 	/* Guest signal state for tst_kvm_wait_guest(). */
 	pthread_mutex_t sync_lock;
 	pthread_cond_t sync_cond;
@@ -172,7 +181,13 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size);
 void tst_kvm_run_instance(struct tst_kvm_instance *inst);
 void tst_kvm_destroy_instance(struct tst_kvm_instance *inst);
 
-/* Memory */
+/*
+ * Memory. The guest-virtual helpers walk the vCPU's page tables with its
+ * current CR0/CR3/EFER. Called from another thread while the vCPU runs,
+ * they use the values read at the vCPU's last stop instead (reading the
+ * registers of a running vCPU blocks until its next exit): a guest that
+ * changed CR3 since is translated with the old one.
+ */
 void *tst_kvm_alloc_memory(struct tst_kvm_instance *inst, unsigned int slot,
 	uint64_t baseaddr, size_t size, unsigned int flags);
 /* Guest virtual -> physical through the vCPU's page tables; 0 if unmapped. */

@@ -120,7 +120,7 @@ static void sanitize(void)
 	UNIT_EQ_STR("control, DEL and high bytes escaped",
 		    "a\\x0ab\\x1b[1m\\x7f\\xff", out);
 	tst_sanitize(out, sizeof(out), "ab\0cd", 5);
-	UNIT_EQ_STR("stops at NUL", "ab", out);
+	UNIT_EQ_STR("NUL escaped, the rest kept", "ab\\x00cd", out);
 	tst_sanitize(out, 8, "\x01\x02\x03\x04", 4);
 	UNIT_EQ_STR("never splits an escape, stays in the buffer", "\\x01",
 		    out);
