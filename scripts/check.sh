@@ -80,6 +80,10 @@ else
 	record "tst_res with a wrong format does not compile" 0
 fi
 
+stage "documentation"
+scripts/check-api-doc.sh
+record "docs/api.md names every public function" $?
+
 stage "suite on $(cat /sys/module/kvm_pvm/initstate >/dev/null 2>&1 && echo kvm_pvm || echo this KVM)"
 ./build/kvmcheck run -j"$jobs" > build/suite.txt 2>&1
 rc=$?
