@@ -84,7 +84,15 @@ KNOWN	:= $(patsubst %,$(BUILD)/%,$(wildcard known-failures/*))
 .PHONY: all check run clean deps
 .SECONDARY:
 
-all: $(RUNNER) $(TEST_BINS) $(BENCH_BINS) $(UNIT_BINS) $(KNOWN)
+all: $(RUNNER) $(TEST_BINS) $(BENCH_BINS) $(UNIT_BINS) $(KNOWN) prune
+
+# Test binaries whose source is gone would still be found by the runner.
+.PHONY: prune
+prune:
+	@for f in $(wildcard $(BUILD)/tests/*/*); do \
+		case " $(TEST_BINS) " in *" $$f "*) ;; \
+		*) rm -f "$$f"; echo "  PRUNE   $$f" ;; esac; \
+	done; rmdir $(BUILD)/tests/* 2>/dev/null || true
 
 # Guest objects
 $(OBJ)/guest/%.c.o: guest/%.c
