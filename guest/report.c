@@ -26,19 +26,59 @@ static void ucall(struct tst_kvm_result *res)
 			     : "memory");
 }
 
+/* The running case (tst_case_begin()) and its counts. */
+static const char *case_name;
+static unsigned int case_passed, case_failed;
+
 void tst_vres_(const char *file, int lineno, int result, const char *fmt,
 	       va_list ap)
 {
 	struct tst_kvm_result *res = result_page();
-	int len;
+	int len = 0;
 
 	res->result = result;
 	res->lineno = lineno;
 	res->file_addr = (uintptr_t)file;
-	len = kvm_vsnprintf(res->message, KVM_RESULT_MSG_SIZE, fmt, ap);
+	if (case_name) {
+		len = snprintf(res->message, KVM_RESULT_MSG_SIZE, "%s: ",
+			       case_name);
+		if (len >= (int)KVM_RESULT_MSG_SIZE)
+			len = KVM_RESULT_MSG_SIZE - 1;
+		case_passed += result == TPASS;
+		case_failed += result == TFAIL || result == TBROK;
+	}
+	len += kvm_vsnprintf(res->message + len, KVM_RESULT_MSG_SIZE - len,
+			     fmt, ap);
 	if (len >= (int)KVM_RESULT_MSG_SIZE)
 		memcpy(res->message + KVM_RESULT_MSG_SIZE - 4, "...", 4);
 	ucall(res);
+}
+
+void tst_case_begin(const char *name)
+{
+	case_name = name;
+	case_passed = case_failed = 0;
+}
+
+void tst_case_end_(const char *file, int lineno)
+{
+	if (!case_failed)
+		tst_res_(file, lineno, TPASS, "passed all %u checks",
+			 case_passed);
+	case_name = NULL;
+}
+
+void tst_case_run_(const char *file, int lineno,
+	const struct tst_case *cases, unsigned int count)
+{
+	uint64_t i = kvm_boot_info()->host_arg;
+
+	if (i >= count)
+		tst_brk_(file, lineno, TBROK, "case %llu requested, the "
+			 "payload has %u", (unsigned long long)i, count);
+	tst_case_begin(cases[i].name);
+	cases[i].fn();
+	tst_case_end_(file, lineno);
 }
 
 void tst_res_(const char *file, int lineno, int result, const char *fmt, ...)

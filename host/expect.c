@@ -243,21 +243,22 @@ static int expected_status(int ttype)
 	return (ttype == TPASS || ttype == TINFO) ? 0 : ttype;
 }
 
-static void expect(const char *file, int lineno, const char *label,
-	void (*fn)(void), int ttype, const char *substr)
+/* How a child ended: its status, whether it ended, and its output. */
+struct child_run {
+	int status;
+	int ended;
+	char *out;
+	char how[96];
+};
+
+static void run_child(void (*fn)(void), struct child_run *r)
 {
-	const char *tag = type_tag(ttype), *line;
-	struct capture *cap;
-	char *out, how[96];
-	size_t linelen = 0;
-	int fds[2], status = 0, eof, ok;
+	struct capture *cap = calloc(1, sizeof(*cap));
+	int fds[2];
 	pid_t pid;
 
-	if (!tag)
-		tst_brk(TBROK, "tst_kvm_expect_verdict(): bad type %d", ttype);
-	cap = calloc(1, sizeof(*cap));
 	if (!cap || pipe(fds))
-		tst_brk(TBROK, "tst_kvm_expect_verdict(): %m");
+		tst_brk(TBROK, "running a child: %m");
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0)
@@ -268,34 +269,59 @@ static void expect(const char *file, int lineno, const char *label,
 	}
 	close(fds[1]);
 
-	eof = !capture(fds[0], cap,
-		       now() + CHILD_TIMEOUT * tst_timeout_mul() + CHILD_GRACE);
+	r->ended = !capture(fds[0], cap, now() + CHILD_TIMEOUT *
+			    tst_timeout_mul() + CHILD_GRACE);
 	close(fds[0]);
-	if (!eof)
+	if (!r->ended)
 		kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	out = capture_text(cap);
+	r->status = 0;
+	waitpid(pid, &r->status, 0);
+	r->out = capture_text(cap);
 	free(cap);
+	describe_status(r->status, r->how, sizeof(r->how));
+}
 
-	describe_status(status, how, sizeof(how));
-	line = find_line(out, tag, substr, &linelen);
-	ok = eof && WIFEXITED(status) && line &&
-	     WEXITSTATUS(status) == expected_status(ttype);
+static int exited_with(const struct child_run *r, int status)
+{
+	return r->ended && WIFEXITED(r->status) &&
+	       WEXITSTATUS(r->status) == status;
+}
 
-	if (ok) {
-		tst_res_(file, lineno, TPASS, "%sended with %s: %.*s%s",
-			 label, how,
-			 linelen > SHOW_MAX ? SHOW_MAX : (int)linelen, line,
-			 linelen > SHOW_MAX ? "..." : "");
-	} else {
-		tst_res_(file, lineno, TFAIL, "%sexpected a line matching '%s' "
-			 "and exit status %d (%.5s); got %s%s%s", label, substr,
-			 expected_status(ttype), tag + 2,
-			 eof ? "" : "no end (killed after the grace period), ",
-			 how, line ? "" : " and no such line");
-		show_output(out);
-	}
-	free(out);
+static void report_match(const char *file, int lineno, const char *label,
+	const struct child_run *r, const char *line, size_t linelen)
+{
+	tst_res_(file, lineno, TPASS, "%sended with %s: %.*s%s", label,
+		 r->how, linelen > SHOW_MAX ? SHOW_MAX : (int)linelen, line,
+		 linelen > SHOW_MAX ? "..." : "");
+}
+
+static void report_mismatch(const char *file, int lineno, const char *label,
+	const struct child_run *r, int ttype, const char *substr, int found)
+{
+	tst_res_(file, lineno, TFAIL, "%sexpected a line matching '%s' and "
+		 "exit status %d (%.5s); got %s%s%s", label, substr,
+		 expected_status(ttype), type_tag(ttype) + 2,
+		 r->ended ? "" : "no end (killed after the grace period), ",
+		 r->how, found ? "" : " and no such line");
+	show_output(r->out);
+}
+
+static void expect(const char *file, int lineno, const char *label,
+	void (*fn)(void), int ttype, const char *substr)
+{
+	const char *tag = type_tag(ttype), *line;
+	struct child_run r;
+	size_t linelen = 0;
+
+	if (!tag)
+		tst_brk(TBROK, "tst_kvm_expect_verdict(): bad type %d", ttype);
+	run_child(fn, &r);
+	line = find_line(r.out, tag, substr, &linelen);
+	if (line && exited_with(&r, expected_status(ttype)))
+		report_match(file, lineno, label, &r, line, linelen);
+	else
+		report_mismatch(file, lineno, label, &r, ttype, substr, !!line);
+	free(r.out);
 }
 
 void tst_kvm_expect_verdict_(const char *file, int lineno,
@@ -316,13 +342,55 @@ static void run_scenario(void)
 	tst_kvm_destroy_instance(&inst);
 }
 
+static void scenario_label(char *label, size_t len, uint64_t arg)
+{
+	snprintf(label, len, "scenario %llu: ", (unsigned long long)arg);
+}
+
 void tst_kvm_expect_guest_verdict_(const char *file, int lineno,
 	uint64_t guest_arg, int ttype, const char *substr)
 {
 	char label[40];
 
-	snprintf(label, sizeof(label), "scenario %llu: ",
-		 (unsigned long long)guest_arg);
+	scenario_label(label, sizeof(label), guest_arg);
 	scenario_arg = guest_arg;
 	expect(file, lineno, label, run_scenario, ttype, substr);
+}
+
+/* One case: TPASS "passed all", TCONF relayed, TFAIL otherwise. */
+static void run_case(const char *file, int lineno, unsigned int i,
+	const char *name)
+{
+	char label[40], pattern[300];
+	const char *line;
+	struct child_run r;
+	size_t linelen = 0;
+
+	scenario_label(label, sizeof(label), i);
+	snprintf(pattern, sizeof(pattern), "TPASS: %s: passed all", name);
+	scenario_arg = i;
+	run_child(run_scenario, &r);
+
+	line = find_line(r.out, ": TCONF: ", "", &linelen);
+	if (line && exited_with(&r, TCONF)) {
+		tst_res_(file, lineno, TCONF, "%s%.*s", label,
+			 linelen > SHOW_MAX ? SHOW_MAX : (int)linelen, line);
+	} else {
+		line = find_line(r.out, ": TPASS: ", pattern, &linelen);
+		if (line && exited_with(&r, 0))
+			report_match(file, lineno, label, &r, line, linelen);
+		else
+			report_mismatch(file, lineno, label, &r, TPASS,
+					pattern, !!line);
+	}
+	free(r.out);
+}
+
+void tst_kvm_run_cases_(const char *file, int lineno,
+	const char *const *names, unsigned int count)
+{
+	unsigned int i;
+
+	for (i = 0; i < count; i++)
+		run_case(file, lineno, i, names[i]);
 }

@@ -50,6 +50,27 @@ void tst_brk_(const char *file, int lineno, int result, const char *fmt, ...)
 #define tst_brk(result, fmt, ...) \
 	tst_brk_(KVM_FILE, __LINE__, (result), (fmt), ##__VA_ARGS__)
 
+/*
+ * Cases: a test split into named cases that the host runs one per VM
+ * (tst_kvm_run_cases()), so that a case this KVM cannot run does not hide
+ * the others. After tst_case_begin(name) every result line starts with
+ * "<name>: " and is counted; tst_case_end() reports
+ * "<name>: passed all N checks" (TPASS) if none was TFAIL or TBROK.
+ * tst_case_run() does both around cases[host_arg].fn.
+ */
+struct tst_case {
+	const char *name;
+	void (*fn)(void);
+};
+
+void tst_case_begin(const char *name);
+void tst_case_end_(const char *file, int lineno);
+#define tst_case_end() tst_case_end_(KVM_FILE, __LINE__)
+void tst_case_run_(const char *file, int lineno,
+	const struct tst_case *cases, unsigned int count);
+#define tst_case_run(cases, count) \
+	tst_case_run_(KVM_FILE, __LINE__, (cases), (count))
+
 /* End the test at once. Ends only this guest, not the host process. */
 void kvm_exit(void) __kvm_noreturn;
 

@@ -297,4 +297,16 @@ void tst_kvm_expect_guest_verdict_(const char *file, int lineno,
 	tst_kvm_expect_guest_verdict_(TST_FILE, __LINE__, (guest_arg), \
 				      (ttype), (substr))
 
+/*
+ * Run the cases of a test split with the guest's tst_case_run(): case i
+ * (named @names[i]) in a fresh default VM in a child with host_arg = i.
+ * Each gives one line: TPASS if it ended with "<name>: passed all",
+ * TCONF (relayed) if it ended with TCONF, TFAIL with its output otherwise;
+ * lines start with "scenario <i>: " like tst_kvm_expect_guest_verdict().
+ */
+void tst_kvm_run_cases_(const char *file, int lineno,
+	const char *const *names, unsigned int count);
+#define tst_kvm_run_cases(names, count) \
+	tst_kvm_run_cases_(TST_FILE, __LINE__, (names), (count))
+
 #endif /* KVM_HOST_H */

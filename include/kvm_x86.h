@@ -65,7 +65,10 @@ struct kvm_exc_info {
 	int vector;		/* KVM_NO_EXC if none */
 	unsigned long errcode;
 	uint64_t cr2;
-	uintptr_t rip;
+	uintptr_t rip;		/* of the faulting instruction */
+	unsigned long count;	/* exceptions caught so far */
+	/* The whole frame at the exception: registers, RFLAGS, RSP... */
+	struct kvm_interrupt_frame frame;
 };
 
 extern struct kvm_exc_info kvm_last_exc;

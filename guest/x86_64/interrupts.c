@@ -68,6 +68,8 @@ static int apply_fixup(struct kvm_interrupt_frame *frame)
 		kvm_last_exc.errcode = frame->errcode;
 		kvm_last_exc.cr2 = frame->cr2;
 		kvm_last_exc.rip = frame->rip;
+		kvm_last_exc.count++;
+		kvm_last_exc.frame = *frame;
 		frame->rip = e->fixup;
 		return 1;
 	}
