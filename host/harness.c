@@ -135,6 +135,7 @@ static void print_summary(void)
 
 static __attribute__((noreturn)) void finish(void)
 {
+	free(tst_output_capture_end());
 	tst_watchdog_stop();
 	print_summary();
 	exit(tst_harness_exit_code());

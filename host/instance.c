@@ -42,21 +42,6 @@ static void read_isr_table(struct tst_kvm_instance *inst, void *ram,
 	memcpy(l->isr_table, (char *)ram + table, sizeof(l->isr_table));
 }
 
-static int cpuid_has(struct kvm_cpuid2 *cpuid, uint64_t feature)
-{
-	struct kvm_cpuid_entry2 *e = tst_kvm_cpuid_entry(cpuid,
-		X86_FEATURE_LEAF(feature), X86_FEATURE_SUBLEAF(feature));
-	uint32_t regs[4];
-
-	if (!e)
-		return 0;
-	regs[0] = e->eax;
-	regs[1] = e->ebx;
-	regs[2] = e->ecx;
-	regs[3] = e->edx;
-	return (regs[X86_FEATURE_REG(feature)] >> X86_FEATURE_BIT(feature)) & 1;
-}
-
 /* Enable x87, SSE and AVX state (what the CPU supports) in XCR0. */
 static void set_xcr0(struct tst_kvm_instance *inst, struct kvm_cpuid2 *cpuid)
 {
@@ -152,8 +137,8 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size)
 	create_vcpu(inst, sys);
 	cpuid = tst_kvm_get_cpuid(sys);
 	tst_kvm_cpuid_set_apic_id(cpuid, 0);
-	layout.nx = cpuid_has(cpuid, X86_FEATURE_NX);
-	layout.osxsave = cpuid_has(cpuid, X86_FEATURE_XSAVE);
+	layout.nx = tst_kvm_cpuid_has(cpuid, X86_FEATURE_NX);
+	layout.osxsave = tst_kvm_cpuid_has(cpuid, X86_FEATURE_XSAVE);
 	/* CPUID first: KVM checks long-mode SREGS against it. */
 	tst_kvm_set_cpuid(inst, cpuid);
 

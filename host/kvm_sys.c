@@ -182,6 +182,21 @@ struct kvm_cpuid_entry2 *tst_kvm_cpuid_entry(struct kvm_cpuid2 *cpuid,
 	return NULL;
 }
 
+int tst_kvm_cpuid_has(struct kvm_cpuid2 *cpuid, uint64_t feature)
+{
+	struct kvm_cpuid_entry2 *e = tst_kvm_cpuid_entry(cpuid,
+		X86_FEATURE_LEAF(feature), X86_FEATURE_SUBLEAF(feature));
+	uint32_t regs[4];
+
+	if (!e)
+		return 0;
+	regs[0] = e->eax;
+	regs[1] = e->ebx;
+	regs[2] = e->ecx;
+	regs[3] = e->edx;
+	return (regs[X86_FEATURE_REG(feature)] >> X86_FEATURE_BIT(feature)) & 1;
+}
+
 void tst_kvm_cpuid_set_apic_id(struct kvm_cpuid2 *cpuid, uint32_t apic_id)
 {
 	uint32_t i;

@@ -155,6 +155,8 @@ struct kvm_cpuid2 *tst_kvm_get_cpuid(int sysfd);
 /* One entry of a CPUID list, NULL if absent. */
 struct kvm_cpuid_entry2 *tst_kvm_cpuid_entry(struct kvm_cpuid2 *cpuid,
 	uint32_t function, uint32_t index);
+/* One feature bit (X86_FEATURE_*) of a CPUID list; 0 if the leaf is absent. */
+int tst_kvm_cpuid_has(struct kvm_cpuid2 *cpuid, uint64_t feature);
 /*
  * Put @apic_id in the CPUID fields that report the current processor's
  * APIC ID (leaf 1 EBX[31:24], 0xB/0x1F EDX, 0x8000001E EAX).

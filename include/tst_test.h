@@ -85,6 +85,15 @@ void tst_abort(void) __attribute__((noreturn));
 /* Print a line as-is (context under a result line, e.g. a register dump). */
 void tst_printf(const char *fmt, ...) __tst_printf(1, 2);
 
+/*
+ * Check what the host printed: from tst_output_capture_begin() on, stdout
+ * goes to a temporary file; tst_output_capture_end() prints it after all
+ * and returns it (free() it; NULL if no capture was running). The harness
+ * ends a capture a tst_brk() left open.
+ */
+void tst_output_capture_begin(void);
+char *tst_output_capture_end(void);
+
 /* Timeout multiplier from KVMCHECK_TIMEOUT_MUL (default 1.0). */
 double tst_timeout_mul(void);
 

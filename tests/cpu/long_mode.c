@@ -251,27 +251,12 @@ static uint32_t host_call(struct tst_kvm_instance *in, void *opaque,
 	return check_sregs(&g);
 }
 
-static int table_has(struct kvm_cpuid2 *c, uint64_t f)
-{
-	struct kvm_cpuid_entry2 *e = tst_kvm_cpuid_entry(c,
-		X86_FEATURE_LEAF(f), X86_FEATURE_SUBLEAF(f));
-	uint32_t regs[4];
-
-	if (!e)
-		return 0;
-	regs[0] = e->eax;
-	regs[1] = e->ebx;
-	regs[2] = e->ecx;
-	regs[3] = e->edx;
-	return (regs[X86_FEATURE_REG(f)] >> X86_FEATURE_BIT(f)) & 1;
-}
-
 static void run(void)
 {
 	/* tst_kvm_create_instance() sets the supported CPUID list */
 	struct kvm_cpuid2 *c = tst_kvm_get_cpuid(tst_kvm_open());
-	uint64_t arg = (table_has(c, X86_FEATURE_NX) ? ARG_NX : 0) |
-		       (table_has(c, X86_FEATURE_XSAVE) ? ARG_XSAVE : 0);
+	uint64_t arg = (tst_kvm_cpuid_has(c, X86_FEATURE_NX) ? ARG_NX : 0) |
+		       (tst_kvm_cpuid_has(c, X86_FEATURE_XSAVE) ? ARG_XSAVE : 0);
 
 	free(c);
 	tst_kvm_create_instance(&inst, DEFAULT_RAM_SIZE);

@@ -173,53 +173,6 @@ void main(void)
 
 static struct tst_kvm_instance inst;
 
-/*
- * The host's console lines go to stdout; to check them the run's stdout
- * goes to a temporary file, which is then replayed (also from cleanup if
- * the run ends the test early).
- */
-static FILE *out_tmp;
-static int saved_stdout = -1;
-
-static void capture_start(void)
-{
-	fflush(stdout);
-	out_tmp = tmpfile();
-	saved_stdout = dup(STDOUT_FILENO);
-	if (!out_tmp || saved_stdout < 0 ||
-	    dup2(fileno(out_tmp), STDOUT_FILENO) < 0)
-		tst_brk(TBROK, "redirecting stdout: %m");
-}
-
-/* Restore stdout, replay what was captured; returns it (free() it). */
-static char *capture_stop(void)
-{
-	char *text;
-	long len;
-
-	if (saved_stdout < 0)
-		return NULL;
-	fflush(stdout);
-	dup2(saved_stdout, STDOUT_FILENO);
-	close(saved_stdout);
-	saved_stdout = -1;
-	len = ftell(out_tmp);
-	text = calloc(1, len > 0 ? len + 1 : 1);
-	rewind(out_tmp);
-	if (text && len > 0 && fread(text, 1, len, out_tmp) != (size_t)len)
-		text[0] = '\0';
-	fclose(out_tmp);
-	out_tmp = NULL;
-	if (text)
-		tst_printf("%s", text);
-	return text;
-}
-
-static void cleanup(void)
-{
-	free(capture_stop());
-}
-
 struct segment {
 	const char *name;
 	char text[512];
@@ -384,9 +337,9 @@ static void run(void)
 	char *out;
 
 	tst_kvm_create_instance(&inst, DEFAULT_RAM_SIZE);
-	capture_start();
+	tst_output_capture_begin();
 	tst_kvm_run_instance(&inst);
-	out = capture_stop();
+	out = tst_output_capture_end();
 	if (!out)
 		tst_brk(TBROK, "reading back the captured stdout failed");
 
@@ -400,7 +353,6 @@ static struct tst_test test = {
 	.description = "guest console on the COM1 16550: capture, console "
 		       "lines and UART registers",
 	.test_all = run,
-	.cleanup = cleanup,
 	.timeout = 10,
 };
 
