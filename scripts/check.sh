@@ -80,6 +80,32 @@ else
 	record "tst_res with a wrong format does not compile" 0
 fi
 
+stage "no usable /dev/kvm: TCONF with the reason"
+# expect_tconf NAME REASON COMMAND...: exit status 32 and the reason
+expect_tconf() {
+	local name=$1 reason=$2 out
+	shift 2
+	out=$("$@" 2>&1)
+	if [ $? -eq 32 ] && printf '%s\n' "$out" | grep -q "TCONF: .*$reason"; then
+		record "$name" 0
+	else
+		printf '%s\n' "$out" | sed 's/^/    /'
+		record "$name" 1
+	fi
+}
+hello=./build/tests/basic/hello
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+	expect_tconf "/dev/kvm absent" "is not present" \
+		unshare -m sh -c "mount -t tmpfs none /dev && $hello"
+	expect_tconf "/dev/kvm not the KVM device" \
+		"is not the KVM character device" \
+		unshare -m sh -c "mount --bind /dev/null /dev/kvm && $hello"
+	expect_tconf "/dev/kvm without permission" "Permission denied" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups $hello
+else
+	record "/dev/kvm TCONF checks (need root and unshare)" 32
+fi
+
 stage "documentation"
 scripts/check-api-doc.sh
 record "docs/api.md names every public function" $?
