@@ -32,7 +32,7 @@ static __thread struct kvm_run *this_run;
 static pthread_mutex_t lock;
 static pthread_cond_t cond;
 static pid_t owner;		/* process whose watchdog thread exists */
-static int armed, expired;
+static int armed, expired, running;
 static struct timespec deadline;
 static double timeout_seconds;
 
@@ -100,6 +100,8 @@ static void *watchdog_main(void *arg)
 {
 	(void)arg;
 	pthread_mutex_lock(&lock);
+	running = 1;
+	pthread_cond_broadcast(&cond);
 	for (;;) {
 		if (!armed) {
 			pthread_cond_wait(&cond, &lock);
@@ -138,7 +140,7 @@ static void start_thread(void)
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&cond, &attr);
 	pthread_condattr_destroy(&attr);
-	armed = expired = 0;
+	armed = expired = running = 0;
 	memset(threads, 0, sizeof(threads));	/* the parent's, after fork */
 
 	pthread_attr_init(&tattr);
@@ -147,6 +149,14 @@ static void start_thread(void)
 	if (pthread_create(&thread, &tattr, watchdog_main, NULL))
 		tst_brk(TBROK, "cannot start the watchdog thread");
 	pthread_attr_destroy(&tattr);
+	/*
+	 * Wait until it runs: a fork() while it starts (and may hold a
+	 * libc or sanitizer lock) would leave the child that lock held.
+	 */
+	pthread_mutex_lock(&lock);
+	while (!running)
+		pthread_cond_wait(&cond, &lock);
+	pthread_mutex_unlock(&lock);
 	owner = getpid();
 }
 
