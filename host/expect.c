@@ -357,6 +357,14 @@ void tst_kvm_expect_guest_verdict_(const char *file, int lineno,
 	expect(file, lineno, label, run_scenario, ttype, substr);
 }
 
+/* The test's own VM for case i (tst_kvm_run_cases_vm()). */
+static void (*case_vm)(unsigned int i);
+
+static void run_case_vm(void)
+{
+	case_vm((unsigned int)scenario_arg);
+}
+
 /* One case: TPASS "passed all", TCONF relayed, TFAIL otherwise. */
 static void run_case(const char *file, int lineno, unsigned int i,
 	const char *name)
@@ -369,7 +377,7 @@ static void run_case(const char *file, int lineno, unsigned int i,
 	scenario_label(label, sizeof(label), i);
 	snprintf(pattern, sizeof(pattern), "TPASS: %s: passed all", name);
 	scenario_arg = i;
-	run_child(run_scenario, &r);
+	run_child(case_vm ? run_case_vm : run_scenario, &r);
 
 	line = find_line(r.out, ": TCONF: ", "", &linelen);
 	if (line && exited_with(&r, TCONF)) {
@@ -386,11 +394,20 @@ static void run_case(const char *file, int lineno, unsigned int i,
 	free(r.out);
 }
 
-void tst_kvm_run_cases_(const char *file, int lineno,
-	const char *const *names, unsigned int count)
+void tst_kvm_run_cases_vm_(const char *file, int lineno,
+	const char *const *names, unsigned int count,
+	void (*run_vm)(unsigned int i))
 {
 	unsigned int i;
 
+	case_vm = run_vm;
 	for (i = 0; i < count; i++)
 		run_case(file, lineno, i, names[i]);
+	case_vm = NULL;
+}
+
+void tst_kvm_run_cases_(const char *file, int lineno,
+	const char *const *names, unsigned int count)
+{
+	tst_kvm_run_cases_vm_(file, lineno, names, count, NULL);
 }

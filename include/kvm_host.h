@@ -310,5 +310,17 @@ void tst_kvm_run_cases_(const char *file, int lineno,
 	const char *const *names, unsigned int count);
 #define tst_kvm_run_cases(names, count) \
 	tst_kvm_run_cases_(TST_FILE, __LINE__, (names), (count))
+/*
+ * The same for a test that needs its own VM: the child of case i calls
+ * @run_vm(i) in place of the default VM. @run_vm creates the instance,
+ * sets host_arg = i (tst_kvm_set_guest_arg()), adds its devices and host
+ * calls, runs and destroys it; a TFAIL of its own host-side checks fails
+ * the case like one of the guest's, a tst_brk(TCONF) is relayed.
+ */
+void tst_kvm_run_cases_vm_(const char *file, int lineno,
+	const char *const *names, unsigned int count,
+	void (*run_vm)(unsigned int i));
+#define tst_kvm_run_cases_vm(names, count, run_vm) \
+	tst_kvm_run_cases_vm_(TST_FILE, __LINE__, (names), (count), (run_vm))
 
 #endif /* KVM_HOST_H */

@@ -58,6 +58,9 @@ extern volatile unsigned long kvm_interrupt_count[256];
  * entry: a fault on it does not reach the callbacks; execution continues
  * after it and kvm_exc_vector() tells which exception it was. The *_safe()
  * helpers return the vector, or KVM_NO_EXC when nothing was raised.
+ * The entry matches the saved RIP: an exception reported at another RIP,
+ * such as a trap (#BP from INT3, #DB from INT1: RIP after the instruction)
+ * is not caught and goes to the callbacks, or ends the test as unhandled.
  */
 #define KVM_NO_EXC	(-1)
 
@@ -83,6 +86,53 @@ extern struct kvm_exc_info kvm_last_exc;
 	"1: " insn "\n\t" \
 	"2:\n\t" \
 	KVM_ASM_EXTABLE("1b", "2b")
+
+/*
+ * Marks: where an instruction under test is. KVM_ASM_MARK_AT(mark, insn)
+ * emits @insn between the local labels 1 and 2 and, right before it,
+ * stores in the struct kvm_asm_mark named @mark (a global symbol) the
+ * address of @insn, the address after it and RSP. It clobbers R11.
+ * KVM_ASM_MARK(insn) uses kvm_mark. For tests whose callbacks check the
+ * frame against the mark and resume at next_ip (KVM_ASM_SAFE() would
+ * catch the exception before any callback); a callback raising another
+ * marked exception needs its own mark (KVM_ASM_MARK_AT).
+ * KVM_ASM_SAFE_MARK(insn) is KVM_ASM_SAFE() with kvm_mark set: a test
+ * can compare kvm_last_exc.rip and frame.rsp with it.
+ */
+struct kvm_asm_mark {
+	uintptr_t insn_ip;	/* the instruction */
+	uintptr_t next_ip;	/* right after it */
+	uintptr_t rsp;		/* RSP when it starts */
+};
+
+extern struct kvm_asm_mark kvm_mark;
+
+#define __kvm_asm_mark_store(mark) \
+	"lea 1f(%%rip), %%r11\n\t" \
+	"mov %%r11, " mark "+0(%%rip)\n\t" \
+	"lea 2f(%%rip), %%r11\n\t" \
+	"mov %%r11, " mark "+8(%%rip)\n\t" \
+	"mov %%rsp, " mark "+16(%%rip)\n\t"
+
+#define KVM_ASM_MARK_AT(mark, insn) \
+	__kvm_asm_mark_store(mark) \
+	"1: " insn "\n\t" \
+	"2:\n\t"
+
+#define KVM_ASM_MARK(insn) KVM_ASM_MARK_AT("kvm_mark", insn)
+
+#define KVM_ASM_SAFE_MARK(insn) \
+	__kvm_asm_mark_store("kvm_mark") \
+	KVM_ASM_SAFE(insn)
+
+/*
+ * Install @func on every exception vector (0-31) but #DF, NMI and #MC,
+ * which run on their own stacks and cannot always be resumed; NULL
+ * removes it from them. For tests that record whichever exception an
+ * instruction raises.
+ */
+void tst_set_exception_callbacks(tst_interrupt_callback func,
+	void *userdata);
 
 static inline void kvm_exc_clear(void)
 {

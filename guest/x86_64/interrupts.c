@@ -18,6 +18,13 @@ void kvm_handle_interrupt(struct kvm_interrupt_frame *frame);
 
 struct kvm_exc_info kvm_last_exc = { .vector = KVM_NO_EXC };
 volatile unsigned long kvm_interrupt_count[256];
+struct kvm_asm_mark kvm_mark;
+
+/* KVM_ASM_MARK_AT() stores at these offsets. */
+_Static_assert(offsetof(struct kvm_asm_mark, insn_ip) == 0 &&
+	       offsetof(struct kvm_asm_mark, next_ip) == 8 &&
+	       offsetof(struct kvm_asm_mark, rsp) == 16,
+	       "KVM_ASM_MARK_AT() offsets");
 
 static struct {
 	tst_interrupt_callback func;
@@ -55,6 +62,17 @@ void tst_set_interrupt_callback(unsigned int vector,
 	handlers[vector].func = NULL;
 	handlers[vector].userdata = userdata;
 	handlers[vector].func = func;
+}
+
+void tst_set_exception_callbacks(tst_interrupt_callback func,
+	void *userdata)
+{
+	unsigned int v;
+
+	for (v = 0; v < 32; v++) {
+		if (v != X86_DF && v != X86_NMI && v != X86_MC)
+			tst_set_interrupt_callback(v, func, userdata);
+	}
 }
 
 static int apply_fixup(struct kvm_interrupt_frame *frame)

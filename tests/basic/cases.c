@@ -5,6 +5,8 @@
  * "passed all", a case ending in TCONF is relayed as TCONF, and a failing
  * or crashing case gives a TFAIL naming it with its own output, without
  * hiding the cases after it; every guest line carries the case's name.
+ * With the test's own VM (tst_kvm_run_cases_vm()), a failing host-side
+ * check fails the case.
  */
 #include "kvm_test.h"
 
@@ -72,6 +74,32 @@ static void run_good(void)
 	tst_kvm_run_cases(names, 2);
 }
 
+/* tst_kvm_run_cases_vm(): the test's own VM and a host-side check. */
+static int host_check_fails;
+
+static void own_vm(unsigned int i)
+{
+	struct tst_kvm_instance inst;
+
+	tst_kvm_create_instance(&inst, DEFAULT_RAM_SIZE);
+	tst_kvm_set_guest_arg(&inst, i);
+	tst_kvm_run_instance(&inst);
+	tst_kvm_destroy_instance(&inst);
+	tst_res(host_check_fails ? TFAIL : TPASS, "host-side check of case %u",
+		i);
+}
+
+static void run_own_vm(void)
+{
+	tst_kvm_run_cases_vm(names, 1, own_vm);
+}
+
+static void run_own_vm_failing(void)
+{
+	host_check_fails = 1;
+	tst_kvm_run_cases_vm(names, 1, own_vm);
+}
+
 static void run(void)
 {
 	tst_kvm_expect_verdict(run_good, TPASS, "scenario 0: ended with exit "
@@ -86,6 +114,13 @@ static void run(void)
 		"line matching 'TPASS: crashing: passed all'");
 	tst_kvm_expect_verdict(run_all, TFAIL, "TPASS: scenario 4: ended with "
 		"exit status 0: cases.c:*: TPASS: after_the_crash: passed all");
+	tst_kvm_expect_verdict(run_own_vm, TPASS, "scenario 0: ended with exit "
+		"status 0: cases.c:*: TPASS: passing: passed all 2 checks");
+	tst_kvm_expect_verdict(run_own_vm_failing, TFAIL, "TFAIL: scenario 0: "
+		"expected a line matching 'TPASS: passing: passed all' and "
+		"exit status 0 (TPASS); got exit status 1");
+	tst_kvm_expect_verdict(run_own_vm_failing, TFAIL, "TFAIL: host-side "
+		"check of case 0");
 }
 
 static struct tst_test test = {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * cpu/fpu_state - x87, SSE and AVX register state survives exits to the
- * VMM. Each part runs in its own VM, so that an instruction the KVM cannot
- * run in one part does not hide the results of the others:
+ * VMM. Each part is a case in its own VM (tst_case_run(),
+ * tst_kvm_run_cases_vm()), so that an instruction the KVM cannot run in
+ * one part does not hide the results of the others:
  *  sse     the guest loads XMM0-15 with MOVDQU, exits (port OUT, host
  *          call, HLT), stores them with MOVDQU and compares;
  *  mxcsr   the same for MXCSR with LDMXCSR/STMXCSR;
@@ -32,6 +33,19 @@ enum part {
 	PART_SSE = 1, PART_MXCSR, PART_X87, PART_FXSAVE, PART_AVX,
 	PART_XSAVE, PART_FPU, NR_PARTS
 };
+
+/*
+ * X(name, guest function) in enum part order: case i is part i + 1 (the
+ * patterns are salted with the part).
+ */
+#define FPU_PARTS(X) \
+	X("sse", part_sse) \
+	X("mxcsr", part_mxcsr) \
+	X("x87", part_x87) \
+	X("fxsave", part_fxsave) \
+	X("avx", part_avx) \
+	X("xsave", part_host) \
+	X("fpu", part_host)
 
 #define TEST_PORT	0xe0
 #define HC_EXIT		1	/* an exit to the host, nothing else */
@@ -331,19 +345,14 @@ static void part_host(void)
 	do_exits();
 }
 
+static const struct tst_case cases[] = {
+#define PART_CASE(name, fn) { name, fn },
+	FPU_PARTS(PART_CASE)
+};
+
 void main(void)
 {
-	static void (*const parts[NR_PARTS])(void) = {
-		[PART_SSE] = part_sse, [PART_MXCSR] = part_mxcsr,
-		[PART_X87] = part_x87, [PART_FXSAVE] = part_fxsave,
-		[PART_AVX] = part_avx, [PART_XSAVE] = part_host,
-		[PART_FPU] = part_host,
-	};
-	uint64_t p = kvm_boot_info()->host_arg;
-
-	if (p >= NR_PARTS || !parts[p])
-		tst_brk(TBROK, "unknown part %llu", (unsigned long long)p);
-	parts[p]();
+	tst_case_run(cases, ARRAY_SIZE(cases));
 }
 
 #else /* COMPILE_PAYLOAD */
@@ -352,17 +361,14 @@ void main(void)
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#define PART_TIMEOUT	5	/* seconds for one part's child */
-
-static struct tst_kvm_instance inst;
-static const char *const part_names[NR_PARTS] = {
-	[PART_SSE] = "sse", [PART_MXCSR] = "mxcsr", [PART_X87] = "x87",
-	[PART_FXSAVE] = "fxsave", [PART_AVX] = "avx", [PART_XSAVE] = "xsave",
-	[PART_FPU] = "fpu",
+static const char *const names[] = {
+#define PART_NAME(name, fn) name,
+	FPU_PARTS(PART_NAME)
 };
+
+_Static_assert(ARRAY_SIZE(names) == NR_PARTS - 1, "FPU_PARTS, enum part");
 
 /* The host's own FP registers get other values while the guest waits. */
 static void clobber_host_fp(void)
@@ -617,17 +623,23 @@ static uint32_t host_call(struct tst_kvm_instance *in, void *opaque,
 	return 0;
 }
 
-static void run_part(unsigned int p)
+/* Case i in the child tst_kvm_run_cases_vm() made for it. */
+static void run_part(unsigned int i)
 {
 	static const struct tst_kvm_device port = {
 		.name = "fpu_state port", .base = TEST_PORT, .size = 4,
 		.write = port_write,
 	};
+	struct tst_kvm_instance inst;
+	unsigned int p = i + 1;
 
+	if (p == PART_XSAVE && !tst_kvm_check_cap(KVM_CAP_XSAVE))
+		tst_brk(TCONF, "KVM_CAP_XSAVE missing");
+	cur_part = p;
 	tst_kvm_create_instance(&inst, DEFAULT_RAM_SIZE);
 	tst_kvm_add_pio_device(&inst, &port);
 	tst_kvm_set_host_call(&inst, host_call, NULL);
-	tst_kvm_set_guest_arg(&inst, p);
+	tst_kvm_set_guest_arg(&inst, i);
 	if (p == PART_XSAVE)
 		set_xsave_state(&inst);
 	if (p == PART_FPU)
@@ -642,107 +654,9 @@ static void run_part(unsigned int p)
 	xs_want = NULL;
 }
 
-/*
- * Relays one line of a part's output: result lines are reported again
- * here (so they count), the child's summary is dropped, anything else
- * (register dumps under a TBROK) is printed as it is.
- */
-static void relay(char *line)
-{
-	static const char *const types[] = {
-		[TPASS] = "TPASS", [TFAIL] = "TFAIL", [TBROK] = "TBROK",
-		[TWARN] = "TWARN", [TINFO] = "TINFO", [TCONF] = "TCONF",
-	};
-	char *colon = strchr(line, ':'), *end;
-	long lineno;
-	size_t t;
-
-	line[strcspn(line, "\n")] = '\0';
-	if (colon) {
-		lineno = strtol(colon + 1, &end, 10);
-		for (t = 0; end != colon + 1 && t < ARRAY_SIZE(types); t++) {
-			size_t n = types[t] ? strlen(types[t]) : 0;
-
-			if (!n || strncmp(end, ": ", 2) ||
-			    strncmp(end + 2, types[t], n) ||
-			    strncmp(end + 2 + n, ": ", 2))
-				continue;
-			*colon = '\0';
-			tst_res_(line, (int)lineno, (int)t, "part %s: %s",
-				 part_names[cur_part], end + 4 + n);
-			return;
-		}
-	}
-	tst_printf("%s\n", line);
-}
-
-/*
- * Runs one part in a child process. A part whose guest breaks (e.g. an
- * instruction the KVM cannot emulate) ends that child with TBROK; the
- * other parts still run and every result is counted here.
- */
-static void run_isolated(unsigned int p)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	int fds[2], status, in_summary = 0;
-	FILE *out;
-	pid_t pid;
-
-	if (pipe(fds))
-		tst_brk(TBROK, "pipe(): %m");
-	cur_part = p;
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		tst_brk(TBROK, "fork(): %m");
-	if (!pid) {
-		close(fds[0]);
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(fds[1], STDERR_FILENO);
-		close(fds[1]);
-		/* the harness's SIGALRM watchdog, armed for this child */
-		alarm(PART_TIMEOUT);
-		run_part(p);
-		fflush(stdout);
-		_exit(0);
-	}
-	close(fds[1]);
-	out = fdopen(fds[0], "r");
-	if (!out)
-		tst_brk(TBROK, "fdopen(): %m");
-	while (getline(&line, &cap, out) > 0) {
-		if (!strncmp(line, "Summary:", 8))
-			in_summary = 1;
-		if (!in_summary && line[0] != '\n')
-			relay(line);
-	}
-	free(line);
-	fclose(out);
-	if (waitpid(pid, &status, 0) != pid)
-		tst_brk(TBROK, "waitpid(): %m");
-	if (WIFSIGNALED(status))
-		tst_res(TBROK, "part %s: child killed by signal %d",
-			part_names[p], WTERMSIG(status));
-}
-
 static void run(void)
 {
-	unsigned int p;
-
-	for (p = PART_SSE; p < NR_PARTS; p++) {
-		if (p == PART_XSAVE && !tst_kvm_check_cap(KVM_CAP_XSAVE)) {
-			tst_res(TCONF, "part xsave: KVM_CAP_XSAVE missing");
-			continue;
-		}
-		run_isolated(p);
-	}
-}
-
-static void cleanup(void)
-{
-	if (inst.vm_fd > 0)
-		tst_kvm_destroy_instance(&inst);
+	tst_kvm_run_cases_vm(names, ARRAY_SIZE(names), run_part);
 }
 
 static struct tst_test test = {
@@ -750,7 +664,6 @@ static struct tst_test test = {
 		       "host-set (KVM_SET_XSAVE/FPU)",
 	.setup = tst_kvm_setup,
 	.test_all = run,
-	.cleanup = cleanup,
 	.timeout = 20,
 };
 

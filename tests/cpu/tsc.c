@@ -8,6 +8,8 @@
  *  - RDTSC at CPL 0 works with CR4.TSD = 1;
  *  - RDTSCP returns IA32_TSC_AUX in ECX and RDPID returns it, each when
  *    CPUID enumerates it, and raises #UD when CPUID does not.
+ * Each is a case in its own VM (tst_case_run(), tst_kvm_run_cases_vm()),
+ * so that an instruction the KVM cannot run does not hide the others.
  * References: SDM Vol. 3A 17.17 (Time-Stamp Counter), SDM Vol. 2B RDTSC,
  * RDTSCP, RDPID (operation and #UD/#GP conditions), SDM Vol. 3A 2.5
  * (CR4.TSD), SDM Vol. 4 Table 2-2 (IA32_TSC_AUX).
@@ -18,6 +20,14 @@
 
 #define TEST_PORT	0xe0
 #define HC_SLEEP	1	/* the host sleeps arg microseconds */
+
+/* X(function, name) */
+#define TSC_CASES(X) \
+	X(check_across_exits, "exits") \
+	X(check_msr_vs_rdtsc, "rdmsr") \
+	X(check_tsd_cpl0, "cr4.tsd") \
+	X(check_rdpid, "rdpid") \
+	X(check_rdtscp, "rdtscp")
 
 #ifdef COMPILE_PAYLOAD
 #include "kvm_x86.h"
@@ -163,26 +173,26 @@ static void check_rdpid(void)
 			(unsigned long long)aux);
 }
 
+static const struct tst_case cases[] = {
+#define TSC_CASE(fn, name) { name, fn },
+	TSC_CASES(TSC_CASE)
+};
+
 void main(void)
 {
 	if (!kvm_cpu_has(X86_FEATURE_TSC))
 		tst_brk(TCONF, "no CPUID TSC");
-	check_across_exits();
-	check_msr_vs_rdtsc();
-	check_tsd_cpl0();
-	/*
-	 * Last: a KVM that cannot emulate one of them ends the run there
-	 * (TBROK) without hiding the results above.
-	 */
-	check_rdpid();
-	check_rdtscp();
+	tst_case_run(cases, ARRAY_SIZE(cases));
 }
 
 #else /* COMPILE_PAYLOAD */
 
 #include <unistd.h>
 
-static struct tst_kvm_instance inst;
+static const char *const names[] = {
+#define TSC_NAME(fn, name) name,
+	TSC_CASES(TSC_NAME)
+};
 
 static uint32_t host_call(struct tst_kvm_instance *in, void *opaque,
 	uint32_t nr, uint64_t arg)
@@ -206,24 +216,26 @@ static enum tst_kvm_action port_write(struct tst_kvm_instance *in,
 	return TST_KVM_CONTINUE;
 }
 
-static void run(void)
+/* Case i in the child tst_kvm_run_cases_vm() made for it. */
+static void run_case(unsigned int i)
 {
 	static const struct tst_kvm_device port = {
 		.name = "tsc test port", .base = TEST_PORT, .size = 4,
 		.write = port_write,
 	};
+	struct tst_kvm_instance inst;
 
 	tst_kvm_create_instance(&inst, DEFAULT_RAM_SIZE);
 	tst_kvm_add_pio_device(&inst, &port);
 	tst_kvm_set_host_call(&inst, host_call, NULL);
+	tst_kvm_set_guest_arg(&inst, i);
 	tst_kvm_run_instance(&inst);
 	tst_kvm_destroy_instance(&inst);
 }
 
-static void cleanup(void)
+static void run(void)
 {
-	if (inst.vm_fd > 0)
-		tst_kvm_destroy_instance(&inst);
+	tst_kvm_run_cases_vm(names, ARRAY_SIZE(names), run_case);
 }
 
 static struct tst_test test = {
@@ -231,7 +243,6 @@ static struct tst_test test = {
 		       "CR4.TSD at CPL 0, RDTSCP/RDPID and TSC_AUX",
 	.setup = tst_kvm_setup,
 	.test_all = run,
-	.cleanup = cleanup,
 	.timeout = 10,
 };
 

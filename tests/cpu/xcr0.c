@@ -8,6 +8,9 @@
  *    not enumerate, for a reserved XCR index (ECX = 1 without XGETBV_ECX1
  *    ... and ECX = 2); writing the current value and toggling AVX (when
  *    supported) succeed and read back.
+ * Each is a case in its own VM (tst_case_run(), tst_kvm_run_cases()), so
+ * that an instruction the KVM cannot run does not hide the others; the
+ * CR4.OSXSAVE = 0 cases clear it for the test if the host set it.
  * References: SDM Vol. 1 13.3 (Enabling the XSAVE Feature Set and
  * XSAVE-Enabled Features), SDM Vol. 2C XGETBV and XSETBV (Operation,
  * Protected Mode Exceptions), SDM Vol. 3A 2.5 (CR4.OSXSAVE) and 2.6
@@ -16,6 +19,12 @@
  * the Vol. 3A chapters after 8 up by one or two).
  */
 #include "kvm_test.h"
+
+/* X(function, name) */
+#define XCR0_CASES(X) \
+	X(check_with_osxsave, "OSXSAVE=1") \
+	X(check_xgetbv_without_osxsave, "XGETBV, OSXSAVE=0") \
+	X(check_xsetbv_without_osxsave, "XSETBV, OSXSAVE=0")
 
 #ifdef COMPILE_PAYLOAD
 #include "kvm_x86.h"
@@ -49,13 +58,32 @@ static void expect_vec(int vec, int want, const char *what)
 			kvm_exception_name(want), kvm_exception_name(vec));
 }
 
-/* SDM Vol. 2C XGETBV/XSETBV: #UD if CR4.OSXSAVE[18] = 0 */
-static void check_without_osxsave(void)
+/* Clears CR4.OSXSAVE if the host set it; returns CR4 to restore. */
+static unsigned long clear_osxsave(void)
 {
+	unsigned long cr4 = kvm_read_cr4();
+
+	if (cr4 & X86_CR4_OSXSAVE)
+		kvm_write_cr4(cr4 & ~X86_CR4_OSXSAVE);
+	return cr4;
+}
+
+/* SDM Vol. 2C XGETBV/XSETBV: #UD if CR4.OSXSAVE[18] = 0 */
+static void check_xgetbv_without_osxsave(void)
+{
+	unsigned long cr4 = clear_osxsave();
 	uint64_t v;
 
 	expect_vec(xgetbv_safe(0, &v), X86_UD, "XGETBV with CR4.OSXSAVE=0");
+	kvm_write_cr4(cr4);
+}
+
+static void check_xsetbv_without_osxsave(void)
+{
+	unsigned long cr4 = clear_osxsave();
+
 	expect_vec(xsetbv_safe(0, 1), X86_UD, "XSETBV with CR4.OSXSAVE=0");
+	kvm_write_cr4(cr4);
 }
 
 /* Supported XCR0 bits: CPUID.(EAX=0DH,ECX=0):EDX:EAX (SDM Vol. 1 13.2) */
@@ -132,15 +160,14 @@ static void check_xsetbv(uint64_t orig)
 }
 
 /* With CR4.OSXSAVE set (by the host or here): the XSETBV rules. */
-static void check_with_osxsave(unsigned long cr4)
+static void check_with_osxsave(void)
 {
+	unsigned long cr4 = kvm_read_cr4();
 	uint64_t xcr0;
 	int vec;
 
-	if (!kvm_cpu_has(X86_FEATURE_XSAVE)) {
-		tst_res(TCONF, "no CPUID XSAVE: XSETBV rules not tested");
-		return;
-	}
+	if (!kvm_cpu_has(X86_FEATURE_XSAVE))
+		tst_brk(TCONF, "no CPUID XSAVE: XSETBV rules not tested");
 	/* SDM Vol. 3A 2.5: CR4.OSXSAVE is settable when CPUID has XSAVE */
 	if (!(cr4 & X86_CR4_OSXSAVE)) {
 		vec = kvm_write_cr4_safe(cr4 | X86_CR4_OSXSAVE);
@@ -156,27 +183,33 @@ static void check_with_osxsave(unsigned long cr4)
 	kvm_write_cr4(cr4);
 }
 
+static const struct tst_case cases[] = {
+#define XCR0_CASE(fn, name) { name, fn },
+	XCR0_CASES(XCR0_CASE)
+};
+
 void main(void)
 {
-	unsigned long cr4 = kvm_read_cr4();
-
-	check_with_osxsave(cr4);
-	/*
-	 * Last: a KVM that cannot emulate XGETBV/XSETBV ends the run here
-	 * (TBROK) without hiding the results above.
-	 */
-	if (!(cr4 & X86_CR4_OSXSAVE))
-		check_without_osxsave();
+	tst_case_run(cases, ARRAY_SIZE(cases));
 }
 
 #else /* COMPILE_PAYLOAD */
+
+static const char *const names[] = {
+#define XCR0_NAME(fn, name) name,
+	XCR0_CASES(XCR0_NAME)
+};
+
+static void run(void)
+{
+	tst_kvm_run_cases(names, ARRAY_SIZE(names));
+}
 
 static struct tst_test test = {
 	.description = "XGETBV/XSETBV: #UD without CR4.OSXSAVE, XCR0 rules "
 		       "(bit 0, AVX needs SSE, supported bits, XCR index)",
 	.setup = tst_kvm_setup,
-	.test_all = tst_kvm_run,
-	.cleanup = tst_kvm_cleanup,
+	.test_all = run,
 	.timeout = 10,
 };
 

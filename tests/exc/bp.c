@@ -9,10 +9,12 @@
  * the instruction itself. None of these has an error code (the callback
  * sees 0), and the frame's RSP is the stack pointer before the event
  * (SDM Vol. 3A 6.14.2: 64-bit mode pushes SS:RSP unconditionally).
+ * A callback records the exception: KVM_ASM_SAFE() cannot, as a trap's
+ * frame RIP is after the instruction, where its fixup does not apply,
+ * and resuming a trap at the frame's RIP untouched is part of the test.
  *
- * Each case runs in its own VM (guest arg = case index) so that one case
- * the KVM cannot run does not hide the others; the host expects each to
- * end with its "passed all" line and exit status 0.
+ * Each case runs in its own VM (tst_case_run(), tst_kvm_run_cases()) so
+ * that one case the KVM cannot run does not hide the others.
  */
 #include "kvm_test.h"
 
@@ -27,35 +29,20 @@
 
 #include "kvm_x86.h"
 
-/*
- * The instruction under test, where to resume after it and RSP at that
- * point; written by EXC_ASM() right before the instruction runs.
- */
-uintptr_t exc_insn_ip, exc_resume_ip, exc_rsp;
-
-#define EXC_ASM(insn) \
-	"lea 1f(%%rip), %%r11\n\t" \
-	"mov %%r11, exc_insn_ip(%%rip)\n\t" \
-	"lea 2f(%%rip), %%r11\n\t" \
-	"mov %%r11, exc_resume_ip(%%rip)\n\t" \
-	"mov %%rsp, exc_rsp(%%rip)\n\t" \
-	"1: " insn "\n\t" \
-	"2:\n\t"
-
+/* KVM_ASM_MARK() stores where the instruction is; it clobbers R11. */
 #define BP_FN(fn, name, insn, vector, trap) \
 static void fn(void) \
 { \
-	__asm__ __volatile__(EXC_ASM(insn) ::: "r11", "memory"); \
+	__asm__ __volatile__(KVM_ASM_MARK(insn) ::: "r11", "memory"); \
 }
 BP_CASES(BP_FN)
 
 static const struct bp_case {
-	const char *name;
 	void (*fn)(void);
 	int vector;
 	int trap;
-} cases[] = {
-#define BP_ENTRY(fn, name, insn, vector, trap) { name, fn, vector, trap },
+} bp_cases[] = {
+#define BP_ENTRY(fn, name, insn, vector, trap) { fn, vector, trap },
 	BP_CASES(BP_ENTRY)
 };
 
@@ -81,81 +68,65 @@ static int record(void *userdata, struct kvm_interrupt_frame *ifrm,
 	seen.rip = kvm_get_interrupt_ip(ifrm);
 	seen.rsp = ifrm->rsp;
 	if (!c->trap || seen.count > 1)
-		kvm_set_interrupt_ip(ifrm, exc_resume_ip);
+		kvm_set_interrupt_ip(ifrm, kvm_mark.next_ip);
 	return 0;
 }
 
-/* Record every exception but #DF, NMI and #MC. */
-static void set_callbacks(tst_interrupt_callback func, void *userdata)
-{
-	unsigned int v;
-
-	for (v = 0; v < 32; v++) {
-		if (v != X86_DF && v != X86_NMI && v != X86_MC)
-			tst_set_interrupt_callback(v, func, userdata);
-	}
-}
-
-static unsigned int passed, failed;
-
-#define pass(fmt, ...) \
-	(passed++, tst_res(TPASS, "%s: " fmt, c->name, ##__VA_ARGS__))
-#define fail(fmt, ...) \
-	(failed++, tst_res(TFAIL, "%s: " fmt, c->name, ##__VA_ARGS__))
-
 static void check(const struct bp_case *c)
 {
-	uintptr_t rip = c->trap ? exc_resume_ip : exc_insn_ip;
+	uintptr_t rip = c->trap ? kvm_mark.next_ip : kvm_mark.insn_ip;
 	const char *where = c->trap ? "the next instruction" :
 		"the faulting instruction";
 
 	if (seen.count != 1 || seen.vector != (uint64_t)c->vector) {
-		fail("expected one %s, got %u exception(s), last %s",
-		     kvm_exception_name(c->vector), seen.count, seen.count ?
-		     kvm_exception_name(seen.vector) : "none");
+		tst_res(TFAIL, "expected one %s, got %u exception(s), last %s",
+			kvm_exception_name(c->vector), seen.count, seen.count ?
+			kvm_exception_name(seen.vector) : "none");
 		return;
 	}
-	pass("%s", kvm_exception_name(c->vector));
+	tst_res(TPASS, "%s", kvm_exception_name(c->vector));
 	/* SDM Vol. 3A 6.15: #BP, #DB and #UD push no error code. */
 	if (seen.errcode)
-		fail("error code: expected 0x0, got 0x%llx",
-		     (unsigned long long)seen.errcode);
+		tst_res(TFAIL, "error code: expected 0x0, got 0x%llx",
+			(unsigned long long)seen.errcode);
 	else
-		pass("error code 0x0");
+		tst_res(TPASS, "error code 0x0");
 	/* SDM Vol. 3A 6.5: trap -> next instruction, fault -> this one. */
 	if (seen.rip == rip)
-		pass("RIP = %s", where);
+		tst_res(TPASS, "RIP = %s", where);
 	else
-		fail("RIP: expected %s 0x%llx, got 0x%llx (instruction at "
-		     "0x%llx)", where, (unsigned long long)rip,
-		     (unsigned long long)seen.rip,
-		     (unsigned long long)exc_insn_ip);
+		tst_res(TFAIL, "RIP: expected %s 0x%llx, got 0x%llx "
+			"(instruction at 0x%llx)", where,
+			(unsigned long long)rip, (unsigned long long)seen.rip,
+			(unsigned long long)kvm_mark.insn_ip);
 	/* SDM Vol. 3A 6.14.2: the old RSP is pushed. */
-	if (seen.rsp == exc_rsp)
-		pass("RSP in the frame = RSP before the event");
+	if (seen.rsp == kvm_mark.rsp)
+		tst_res(TPASS, "RSP in the frame = RSP before the event");
 	else
-		fail("RSP in the frame: expected 0x%llx, got 0x%llx",
-		     (unsigned long long)exc_rsp,
-		     (unsigned long long)seen.rsp);
+		tst_res(TFAIL, "RSP in the frame: expected 0x%llx, got 0x%llx",
+			(unsigned long long)kvm_mark.rsp,
+			(unsigned long long)seen.rsp);
 }
+
+/* The case tst_case_run() picked. */
+static void run_case(void)
+{
+	const struct bp_case *c = &bp_cases[kvm_boot_info()->host_arg];
+
+	tst_set_exception_callbacks(record, (void *)c);
+	c->fn();
+	tst_set_exception_callbacks(NULL, NULL);
+	check(c);
+}
+
+static const struct tst_case cases[] = {
+#define BP_CASE(fn, name, insn, vector, trap) { name, run_case },
+	BP_CASES(BP_CASE)
+};
 
 void main(void)
 {
-	uint64_t i = kvm_boot_info()->host_arg;
-	const struct bp_case *c;
-
-	if (i >= ARRAY_SIZE(cases))
-		tst_brk(TBROK, "no case %llu", (unsigned long long)i);
-	c = &cases[i];
-	set_callbacks(record, (void *)c);
-	c->fn();
-	set_callbacks(NULL, NULL);
-	check(c);
-	if (!failed) {
-		unsigned int n = passed;
-
-		pass("passed all %u checks", n);
-	}
+	tst_case_run(cases, ARRAY_SIZE(cases));
 }
 
 #else /* COMPILE_PAYLOAD */
@@ -167,14 +138,7 @@ static const char *const names[] = {
 
 static void run(void)
 {
-	char pattern[160];
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		snprintf(pattern, sizeof(pattern), "TPASS: %s: passed all",
-			 names[i]);
-		tst_kvm_expect_guest_verdict(i, TPASS, pattern);
-	}
+	tst_kvm_run_cases(names, ARRAY_SIZE(names));
 }
 
 static struct tst_test test = {

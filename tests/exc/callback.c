@@ -14,24 +14,31 @@
  * instruction). Removing a callback (NULL) makes the vector fatal again,
  * and a callback that returns non-zero ends the test with TBROK naming
  * the exception: both are checked from the host as precise TBROK verdicts.
+ * KVM_ASM_MARK() tells the callbacks where the instruction is and where
+ * to resume (kvm_mark).
  *
- * Each scenario runs in its own VM (guest arg = scenario index).
+ * Each case runs in its own VM (tst_case_run()): the passing ones with
+ * tst_kvm_run_cases(), the TBROK ones, last, with
+ * tst_kvm_expect_guest_verdict().
  */
 #include "kvm_test.h"
 
 #define SOFT_FIRST	32
 #define SOFT_COUNT	(256 - SOFT_FIRST)
 
-/* X(function, name, expected type, the line the host looks for) */
-#define CB_SCENARIOS(X) \
-	X(resume_moved_rip, "resume at a moved RIP", TPASS, NULL) \
-	X(frame_registers, "registers in the frame", TPASS, NULL) \
-	X(frame_contents, "frame, userdata and error code", TPASS, NULL) \
-	X(replace, "replacing a callback", TPASS, NULL) \
-	X(soft_ints, "INT n on vectors 32..255", TPASS, NULL) \
-	X(removed, "callback removed", TBROK, \
+/* X(function, name): cases that pass */
+#define CB_CASES(X) \
+	X(resume_moved_rip, "resume at a moved RIP") \
+	X(frame_registers, "registers in the frame") \
+	X(frame_contents, "frame, userdata and error code") \
+	X(replace, "replacing a callback") \
+	X(soft_ints, "INT n on vectors 32..255")
+
+/* X(function, name, the TBROK line the host looks for): after CB_CASES */
+#define CB_BROKEN(X) \
+	X(removed, "callback removed", \
 	  "TBROK: unhandled #UD (invalid opcode) in guest: error code 0x0") \
-	X(declined, "callback returns non-zero", TBROK, \
+	X(declined, "callback returns non-zero", \
 	  "TBROK: unhandled #GP (general protection) in guest: error code " \
 	  "0x50")
 
@@ -40,38 +47,16 @@
 #include <stddef.h>
 #include "kvm_x86.h"
 
-/*
- * The instruction under test and where to resume after it, and RSP
- * there; written by EXC_ASM() right before the instruction runs.
- */
-uintptr_t exc_insn_ip, exc_resume_ip, exc_rsp;
-
-#define EXC_ASM(insn) \
-	"lea 1f(%%rip), %%r11\n\t" \
-	"mov %%r11, exc_insn_ip(%%rip)\n\t" \
-	"lea 2f(%%rip), %%r11\n\t" \
-	"mov %%r11, exc_resume_ip(%%rip)\n\t" \
-	"mov %%rsp, exc_rsp(%%rip)\n\t" \
-	"1: " insn "\n\t" \
-	"2:\n\t"
-
+/* KVM_ASM_MARK() clobbers R11. */
 #define CLOBBERS "r11", "cc", "memory"
-
-static unsigned int passed, failed;
-static const char *name;
-
-#define pass(fmt, ...) \
-	(passed++, tst_res(TPASS, "%s: " fmt, name, ##__VA_ARGS__))
-#define fail(fmt, ...) \
-	(failed++, tst_res(TFAIL, "%s: " fmt, name, ##__VA_ARGS__))
 
 static void check_u64(const char *what, uint64_t exp, uint64_t got)
 {
 	if (exp == got)
-		pass("%s = 0x%llx", what, (unsigned long long)got);
+		tst_res(TPASS, "%s = 0x%llx", what, (unsigned long long)got);
 	else
-		fail("%s: expected 0x%llx, got 0x%llx", what,
-		     (unsigned long long)exp, (unsigned long long)got);
+		tst_res(TFAIL, "%s: expected 0x%llx, got 0x%llx", what,
+			(unsigned long long)exp, (unsigned long long)got);
 }
 
 static unsigned int calls;
@@ -82,30 +67,27 @@ static int skip_insn(void *userdata, struct kvm_interrupt_frame *ifrm,
 	(void)userdata;
 	(void)errcode;
 	calls++;
-	kvm_set_interrupt_ip(ifrm, exc_resume_ip);
+	kvm_set_interrupt_ip(ifrm, kvm_mark.next_ip);
 	return 0;
 }
 
-/* The MOV between UD2 and label 2 must be skipped. */
+/* The MOV between UD2 and label 2 (next_ip) must be skipped. */
 static void resume_moved_rip(void)
 {
 	uint64_t rax = 1;
 
 	tst_set_interrupt_callback(X86_UD, skip_insn, NULL);
-	__asm__ __volatile__("lea 2f(%%rip), %%r11\n\t"
-			     "mov %%r11, exc_resume_ip(%%rip)\n\t"
-			     "ud2\n\t"
-			     "mov $2, %%rax\n\t"
-			     "2:\n\t"
+	__asm__ __volatile__(KVM_ASM_MARK("ud2\n\t"
+					  "mov $2, %%rax")
 			     : "+a"(rax) :: CLOBBERS);
 	tst_set_interrupt_callback(X86_UD, NULL, NULL);
 	check_u64("callbacks", 1, calls);
 	if (rax == 1)
-		pass("execution went on at the RIP the callback set");
+		tst_res(TPASS, "execution went on at the RIP the callback set");
 	else
-		fail("the instruction after UD2 ran (RAX = %llu): the RIP "
-		     "set by the callback was not used",
-		     (unsigned long long)rax);
+		tst_res(TFAIL, "the instruction after UD2 ran (RAX = %llu): "
+			"the RIP set by the callback was not used",
+			(unsigned long long)rax);
 }
 
 /* GPR values before the exception and the ones the callback writes. */
@@ -161,7 +143,7 @@ static int rewrite_regs(void *userdata, struct kvm_interrupt_frame *ifrm,
 		*gpr(ifrm, i) = ~regs_before[i];
 	}
 	ifrm->rflags |= X86_RFLAGS_CF;
-	kvm_set_interrupt_ip(ifrm, exc_resume_ip);
+	kvm_set_interrupt_ip(ifrm, kvm_mark.next_ip);
 	return 0;
 }
 
@@ -179,13 +161,11 @@ static void frame_registers(void)
 	char what[48];
 
 	tst_set_interrupt_callback(X86_UD, rewrite_regs, NULL);
+	/* The mark covers the loads too: only next_ip is used. */
 	__asm__ __volatile__("push %%rbp\n\t"
-			     "lea 2f(%%rip), %%rax\n\t"
-			     "mov %%rax, exc_resume_ip(%%rip)\n\t"
-			     ALL_GPRS(LOAD)
-			     "clc\n\t"
-			     "ud2\n\t"
-			     "2:\n\t"
+			     KVM_ASM_MARK(ALL_GPRS(LOAD)
+					  "clc\n\t"
+					  "ud2")
 			     ALL_GPRS(STORE)
 			     "pushfq\n\t"
 			     "popq rflags_after(%%rip)\n\t"
@@ -203,11 +183,12 @@ static void frame_registers(void)
 		check_u64(what, ~regs_before[i], regs_after[i]);
 	}
 	if (rflags_after & X86_RFLAGS_CF)
-		pass("RFLAGS.CF set by the callback reached the code");
+		tst_res(TPASS, "RFLAGS.CF set by the callback reached the "
+			"code");
 	else
-		fail("RFLAGS.CF set by the callback: expected 1 after "
-		     "resuming, got 0 (RFLAGS 0x%llx)",
-		     (unsigned long long)rflags_after);
+		tst_res(TFAIL, "RFLAGS.CF set by the callback: expected 1 "
+			"after resuming, got 0 (RFLAGS 0x%llx)",
+			(unsigned long long)rflags_after);
 }
 
 static struct kvm_interrupt_frame frame_seen;
@@ -222,7 +203,7 @@ static int keep_frame(void *userdata, struct kvm_interrupt_frame *ifrm,
 	userdata_seen = userdata;
 	errcode_seen = errcode;
 	frame_seen = *ifrm;
-	kvm_set_interrupt_ip(ifrm, exc_resume_ip);
+	kvm_set_interrupt_ip(ifrm, kvm_mark.next_ip);
 	return 0;
 }
 
@@ -232,23 +213,23 @@ static void frame_contents(void)
 	unsigned long rflags = kvm_read_rflags();
 
 	tst_set_interrupt_callback(X86_GP, keep_frame, &token);
-	__asm__ __volatile__(EXC_ASM("mov %0, %%ds")
+	__asm__ __volatile__(KVM_ASM_MARK("mov %0, %%ds")
 			     :: "r"((uint16_t)0x50) : CLOBBERS);
 	tst_set_interrupt_callback(X86_GP, NULL, NULL);
 	check_u64("callbacks", 1, calls);
 	if (userdata_seen == &token)
-		pass("userdata pointer passed through");
+		tst_res(TPASS, "userdata pointer passed through");
 	else
-		fail("userdata: expected %p, got %p", (void *)&token,
-		     userdata_seen);
+		tst_res(TFAIL, "userdata: expected %p, got %p", (void *)&token,
+			userdata_seen);
 	check_u64("error code argument", 0x50, errcode_seen);
 	check_u64("error code in the frame", 0x50, frame_seen.errcode);
 	check_u64("vector in the frame", X86_GP, frame_seen.vector);
-	check_u64("RIP in the frame (the faulting MOV)", exc_insn_ip,
+	check_u64("RIP in the frame (the faulting MOV)", kvm_mark.insn_ip,
 		  frame_seen.rip);
 	check_u64("CS in the frame", KVM_CS64, frame_seen.cs);
 	check_u64("SS in the frame", KVM_DS, frame_seen.ss);
-	check_u64("RSP in the frame (before the exception)", exc_rsp,
+	check_u64("RSP in the frame (before the exception)", kvm_mark.rsp,
 		  frame_seen.rsp);
 	check_u64("RFLAGS in the frame (IF, DF, TF, AC, IOPL)",
 		  rflags & 0x47700, frame_seen.rflags & 0x47700);
@@ -264,7 +245,7 @@ static int cb_a(void *userdata, struct kvm_interrupt_frame *ifrm,
 	(void)userdata;
 	(void)errcode;
 	calls_a++;
-	kvm_set_interrupt_ip(ifrm, exc_resume_ip);
+	kvm_set_interrupt_ip(ifrm, kvm_mark.next_ip);
 	return 0;
 }
 
@@ -274,13 +255,13 @@ static int cb_b(void *userdata, struct kvm_interrupt_frame *ifrm,
 	(void)userdata;
 	(void)errcode;
 	calls_b++;
-	kvm_set_interrupt_ip(ifrm, exc_resume_ip);
+	kvm_set_interrupt_ip(ifrm, kvm_mark.next_ip);
 	return 0;
 }
 
 static void do_ud2(void)
 {
-	__asm__ __volatile__(EXC_ASM("ud2") ::: CLOBBERS);
+	__asm__ __volatile__(KVM_ASM_MARK("ud2") ::: CLOBBERS);
 }
 
 static void replace(void)
@@ -336,24 +317,24 @@ static int record_soft(void *userdata, struct kvm_interrupt_frame *ifrm,
 	return 0;
 }
 
+/* One vector; the first 8 wrong ones get a line each. */
 static int soft_ok(unsigned int n)
 {
+	static unsigned int wrong;
 	const struct soft_seen *s = &soft[n - SOFT_FIRST];
 	uintptr_t next = (uintptr_t)soft_int_stubs + 3 * (n - SOFT_FIRST) + 2;
 
 	if (s->count == 1 && s->vector == n && s->rip == next &&
 	    !s->errcode && kvm_interrupt_count[n] == 1)
 		return 1;
-	if (failed < 8)
-		fail("INT 0x%02x: expected 1 call with vector 0x%02x, RIP "
-		     "0x%llx, error code 0 and count 1; got %u call(s), "
-		     "vector 0x%llx, RIP 0x%llx, error code 0x%llx, count %lu",
-		     n, n, (unsigned long long)next, s->count,
-		     (unsigned long long)s->vector,
-		     (unsigned long long)s->rip,
-		     (unsigned long long)s->errcode, kvm_interrupt_count[n]);
-	else
-		failed++;
+	if (wrong++ < 8)
+		tst_res(TFAIL, "INT 0x%02x: expected 1 call with vector "
+			"0x%02x, RIP 0x%llx, error code 0 and count 1; got %u "
+			"call(s), vector 0x%llx, RIP 0x%llx, error code "
+			"0x%llx, count %lu", n, n, (unsigned long long)next,
+			s->count, (unsigned long long)s->vector,
+			(unsigned long long)s->rip,
+			(unsigned long long)s->errcode, kvm_interrupt_count[n]);
 	return 0;
 }
 
@@ -371,10 +352,12 @@ static void soft_ints(void)
 		good += soft_ok(n);
 	}
 	if (good == SOFT_COUNT)
-		pass("all %u vectors reached their callback once, with their "
-		     "vector, error code 0 and RIP after the INT", good);
+		tst_res(TPASS, "all %u vectors reached their callback once, "
+			"with their vector, error code 0 and RIP after the "
+			"INT", good);
 	else
-		fail("%u of %u vectors wrong", SOFT_COUNT - good, SOFT_COUNT);
+		tst_res(TFAIL, "%u of %u vectors wrong", SOFT_COUNT - good,
+			SOFT_COUNT);
 }
 
 /* Host expects TBROK "unhandled #UD". */
@@ -385,7 +368,7 @@ static void removed(void)
 	check_u64("calls while set", 1, calls_a);
 	tst_set_interrupt_callback(X86_UD, NULL, NULL);
 	do_ud2();
-	fail("went on after UD2 without a callback");
+	tst_res(TFAIL, "went on after UD2 without a callback");
 }
 
 static int decline(void *userdata, struct kvm_interrupt_frame *ifrm,
@@ -402,59 +385,43 @@ static int decline(void *userdata, struct kvm_interrupt_frame *ifrm,
 static void declined(void)
 {
 	tst_set_interrupt_callback(X86_GP, decline, NULL);
-	__asm__ __volatile__(EXC_ASM("mov %0, %%ds")
+	__asm__ __volatile__(KVM_ASM_MARK("mov %0, %%ds")
 			     :: "r"((uint16_t)0x50) : CLOBBERS);
-	fail("went on after a declined #GP (%u callback calls)", calls);
+	tst_res(TFAIL, "went on after a declined #GP (%u callback calls)",
+		calls);
 }
 
-static const struct cb_scenario {
-	const char *name;
-	void (*fn)(void);
-} scenarios[] = {
-#define CB_ENTRY(fn, name, ttype, line) { name, fn },
-	CB_SCENARIOS(CB_ENTRY)
+static const struct tst_case cases[] = {
+#define CB_ENTRY(fn, name, ...) { name, fn },
+	CB_CASES(CB_ENTRY)
+	CB_BROKEN(CB_ENTRY)
 };
 
 void main(void)
 {
-	uint64_t i = kvm_boot_info()->host_arg;
-
-	if (i >= ARRAY_SIZE(scenarios))
-		tst_brk(TBROK, "no scenario %llu", (unsigned long long)i);
-	name = scenarios[i].name;
-	scenarios[i].fn();
-	if (!failed) {
-		unsigned int n = passed;
-
-		pass("passed all %u checks", n);
-	}
+	tst_case_run(cases, ARRAY_SIZE(cases));
 }
 
 #else /* COMPILE_PAYLOAD */
 
-static const struct {
-	const char *name;
-	int ttype;
-	const char *line;
-} scenarios[] = {
-#define CB_HOST(fn, name, ttype, line) { name, ttype, line },
-	CB_SCENARIOS(CB_HOST)
+static const char *const names[] = {
+#define CB_NAME(fn, name) name,
+	CB_CASES(CB_NAME)
+};
+
+static const char *const broken_lines[] = {
+#define CB_LINE(fn, name, line) line,
+	CB_BROKEN(CB_LINE)
 };
 
 static void run(void)
 {
-	char pattern[160];
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(scenarios); i++) {
-		if (scenarios[i].line)
-			snprintf(pattern, sizeof(pattern), "%s",
-				 scenarios[i].line);
-		else
-			snprintf(pattern, sizeof(pattern),
-				 "TPASS: %s: passed all", scenarios[i].name);
-		tst_kvm_expect_guest_verdict(i, scenarios[i].ttype, pattern);
-	}
+	tst_kvm_run_cases(names, ARRAY_SIZE(names));
+	for (i = 0; i < ARRAY_SIZE(broken_lines); i++)
+		tst_kvm_expect_guest_verdict(ARRAY_SIZE(names) + i, TBROK,
+					     broken_lines[i]);
 }
 
 static struct tst_test test = {

@@ -12,11 +12,13 @@
  * (SDM Vol. 3A 6.12.1, 6.13). Each check: the vector, the exact error
  * code, RIP = the faulting instruction (SDM Vol. 3A 6.5) and that the
  * faulting instruction changed nothing. Loads that are allowed (DS with a
- * DPL-3 data selector) are control cases.
+ * DPL-3 data selector) are control cases. KVM_ASM_SAFE_MARK() catches the
+ * exception (any vector, #DF included) and resumes after the instruction;
+ * one reported at another RIP is not caught and ends the case with a
+ * TBROK naming it.
  *
- * Each case runs in its own VM (guest arg = case index) so that one case
- * the KVM cannot run does not hide the others; the host expects each to
- * end with its "passed all" line and exit status 0.
+ * Each case runs in its own VM (tst_case_run(), tst_kvm_run_cases()) so
+ * that one case the KVM cannot run does not hide the others.
  */
 #include "kvm_test.h"
 
@@ -62,68 +64,18 @@
 
 #include "kvm_x86.h"
 
-/*
- * The instruction under test and where to resume after it; written by
- * EXC_ASM() right before the instruction runs.
- */
-uintptr_t exc_insn_ip, exc_resume_ip;
-
-#define EXC_ASM(insn) \
-	"lea 1f(%%rip), %%r11\n\t" \
-	"mov %%r11, exc_insn_ip(%%rip)\n\t" \
-	"lea 2f(%%rip), %%r11\n\t" \
-	"mov %%r11, exc_resume_ip(%%rip)\n\t" \
-	"1: " insn "\n\t" \
-	"2:\n\t"
-
+/* KVM_ASM_SAFE_MARK() clobbers R11. */
 #define CLOBBERS "r11", "cc", "memory"
-
-struct exc_seen {
-	unsigned int count;
-	uint64_t vector, errcode, rip;
-};
-
-static struct exc_seen seen;
-
-static int record(void *userdata, struct kvm_interrupt_frame *ifrm,
-	unsigned long errcode)
-{
-	(void)userdata;
-	seen.count++;
-	seen.vector = ifrm->vector;
-	seen.errcode = errcode;
-	seen.rip = kvm_get_interrupt_ip(ifrm);
-	kvm_set_interrupt_ip(ifrm, exc_resume_ip);
-	return 0;
-}
-
-/* Record every exception but #DF, NMI and #MC. */
-static void set_callbacks(tst_interrupt_callback func, void *userdata)
-{
-	unsigned int v;
-
-	for (v = 0; v < 32; v++) {
-		if (v != X86_DF && v != X86_NMI && v != X86_MC)
-			tst_set_interrupt_callback(v, func, userdata);
-	}
-}
-
-static unsigned int passed, failed;
-static const char *name;
-
-#define pass(fmt, ...) \
-	(passed++, tst_res(TPASS, "%s: " fmt, name, ##__VA_ARGS__))
-#define fail(fmt, ...) \
-	(failed++, tst_res(TFAIL, "%s: " fmt, name, ##__VA_ARGS__))
 
 static void check_same(const char *what, uint64_t before, uint64_t after)
 {
 	if (before == after)
-		pass("%s unchanged (0x%llx)", what,
-		     (unsigned long long)after);
+		tst_res(TPASS, "%s unchanged (0x%llx)", what,
+			(unsigned long long)after);
 	else
-		fail("%s: expected 0x%llx (unchanged), got 0x%llx", what,
-		     (unsigned long long)before, (unsigned long long)after);
+		tst_res(TFAIL, "%s: expected 0x%llx (unchanged), got 0x%llx",
+			what, (unsigned long long)before,
+			(unsigned long long)after);
 }
 
 /*
@@ -134,13 +86,13 @@ static void read_noncanon(void)
 {
 	uint64_t v = NONCANON;
 
-	__asm__ __volatile__(EXC_ASM("movq (%%rax), %%rax")
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("movq (%%rax), %%rax")
 			     : "+a"(v) :: CLOBBERS);
 }
 
 static void write_noncanon(uint64_t addr)
 {
-	__asm__ __volatile__(EXC_ASM("movq %%rcx, (%%rax)")
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("movq %%rcx, (%%rax)")
 			     :: "a"(addr), "c"(0x1234) : CLOBBERS);
 }
 
@@ -156,12 +108,16 @@ static void write_noncanon_hi(void)
 
 /*
  * SDM Vol. 2A JMP, 64-bit mode: "#GP(0) If the target operand is
- * non-canonical"; a fault of the JMP itself.
+ * non-canonical"; a fault of the JMP itself. A #GP reported at the
+ * target instead is caught too (its own exception-table entry), so that
+ * the RIP check names it.
  */
 static void jmp_noncanon(void)
 {
-	__asm__ __volatile__(EXC_ASM("jmp *%%rax")
-			     :: "a"(NONCANON_LO) : CLOBBERS);
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("jmp *%%rax")
+			     KVM_ASM_EXTABLE("%P[at]", "2b")
+			     :: "a"(NONCANON_LO), [at] "i"(NONCANON_LO)
+			     : CLOBBERS);
 }
 
 /*
@@ -173,17 +129,20 @@ static void jmp_noncanon(void)
  */
 static void write_cr4(uint64_t v)
 {
-	__asm__ __volatile__(EXC_ASM("mov %0, %%cr4") :: "r"(v) : CLOBBERS);
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("mov %0, %%cr4")
+			     :: "r"(v) : CLOBBERS);
 }
 
 static void write_cr0(uint64_t v)
 {
-	__asm__ __volatile__(EXC_ASM("mov %0, %%cr0") :: "r"(v) : CLOBBERS);
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("mov %0, %%cr0")
+			     :: "r"(v) : CLOBBERS);
 }
 
 static void write_cr3(uint64_t v)
 {
-	__asm__ __volatile__(EXC_ASM("mov %0, %%cr3") :: "r"(v) : CLOBBERS);
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("mov %0, %%cr3")
+			     :: "r"(v) : CLOBBERS);
 }
 
 static void cr4_bit63(void)
@@ -232,7 +191,7 @@ static void dr7_bit32(void)
 	uint64_t before, after;
 
 	__asm__ __volatile__("mov %%dr7, %0" : "=r"(before));
-	__asm__ __volatile__(EXC_ASM("mov %0, %%dr7")
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("mov %0, %%dr7")
 			     :: "r"(before | (1ull << 32)) : CLOBBERS);
 	__asm__ __volatile__("mov %%dr7, %0" : "=r"(after));
 	check_same("DR7", before, after);
@@ -248,7 +207,7 @@ static void dr7_bit32(void)
  */
 static void wrmsr_raw(uint32_t msr, uint64_t v)
 {
-	__asm__ __volatile__(EXC_ASM("wrmsr")
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("wrmsr")
 			     :: "c"(msr), "a"((uint32_t)v),
 				"d"((uint32_t)(v >> 32)) : CLOBBERS);
 }
@@ -262,7 +221,7 @@ static void rdmsr_bogus(void)
 {
 	uint32_t lo = 0x5a5a5a5a, hi = 0xa5a5a5a5;
 
-	__asm__ __volatile__(EXC_ASM("rdmsr")
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("rdmsr")
 			     : "+a"(lo), "+d"(hi) : "c"(0xdeadbeef)
 			     : CLOBBERS);
 	check_same("EDX:EAX", 0xa5a5a5a55a5a5a5aull,
@@ -302,7 +261,7 @@ static void fn(void) \
 	uint16_t before, after; \
 \
 	__asm__ __volatile__("mov %%" seg ", %0" : "=r"(before)); \
-	__asm__ __volatile__(EXC_ASM("mov %0, %%" seg) \
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("mov %0, %%" seg) \
 			     :: "r"((uint16_t)(sel)) : CLOBBERS); \
 	__asm__ __volatile__("mov %%" seg ", %0" : "=r"(after)); \
 	check_same(seg " selector", before, after); \
@@ -320,15 +279,15 @@ static void ds_user_data(void)
 {
 	uint16_t after;
 
-	__asm__ __volatile__(EXC_ASM("mov %0, %%ds")
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("mov %0, %%ds")
 			     :: "r"((uint16_t)KVM_USER_DS) : CLOBBERS);
 	__asm__ __volatile__("mov %%ds, %0" : "=r"(after));
 	__asm__ __volatile__("mov %0, %%ds" :: "r"((uint16_t)KVM_DS));
 	if (after == KVM_USER_DS)
-		pass("DS = 0x%x after the load", after);
+		tst_res(TPASS, "DS = 0x%x after the load", after);
 	else
-		fail("DS after the load: expected 0x%x, got 0x%x",
-		     KVM_USER_DS, after);
+		tst_res(TFAIL, "DS after the load: expected 0x%x, got 0x%x",
+			KVM_USER_DS, after);
 }
 
 /*
@@ -354,7 +313,7 @@ static void ud2_with_gate_attr(uint8_t attr)
 	uint8_t saved = gate->type_attr;
 
 	gate->type_attr = attr;
-	__asm__ __volatile__(EXC_ASM("ud2") ::: CLOBBERS);
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("ud2") ::: CLOBBERS);
 	gate->type_attr = saved;
 }
 
@@ -381,73 +340,75 @@ static void int_beyond_idt(void)
 	part = full;
 	part.limit = 32 * 16 - 1;	/* the exceptions only */
 	__asm__ __volatile__("lidt %0" :: "m"(part));
-	__asm__ __volatile__(EXC_ASM("int $0x80") ::: CLOBBERS);
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("int $0x80") ::: CLOBBERS);
 	__asm__ __volatile__("lidt %0" :: "m"(full));
 }
 
 static const struct gp_case {
-	const char *name;
 	void (*fn)(void);
 	int vector;
 	uint64_t errcode;
-} cases[] = {
-#define GP_ENTRY(fn, name, vector, errcode) { name, fn, vector, errcode },
+} gp_cases[] = {
+#define GP_ENTRY(fn, name, vector, errcode) { fn, vector, errcode },
 	GP_CASES(GP_ENTRY)
 };
 
-static void check_exception(const struct gp_case *c)
+static void check_exception(const struct gp_case *c, unsigned long count)
 {
+	const struct kvm_exc_info *e = &kvm_last_exc;
+
 	if (c->vector == KVM_NO_EXC) {
-		if (seen.count)
-			fail("expected no exception, got %s (error code "
-			     "0x%llx)", kvm_exception_name(seen.vector),
-			     (unsigned long long)seen.errcode);
+		if (count)
+			tst_res(TFAIL, "expected no exception, got %s (error "
+				"code 0x%llx)", kvm_exception_name(e->vector),
+				(unsigned long long)e->errcode);
 		else
-			pass("no exception");
+			tst_res(TPASS, "no exception");
 		return;
 	}
-	if (seen.count != 1 || seen.vector != (uint64_t)c->vector) {
-		fail("expected one %s, got %u exception(s), last %s (error "
-		     "code 0x%llx)", kvm_exception_name(c->vector),
-		     seen.count, seen.count ?
-		     kvm_exception_name(seen.vector) : "none",
-		     (unsigned long long)seen.errcode);
+	if (count != 1 || e->vector != c->vector) {
+		tst_res(TFAIL, "expected one %s, got %lu exception(s), last %s "
+			"(error code 0x%llx)", kvm_exception_name(c->vector),
+			count, count ? kvm_exception_name(e->vector) : "none",
+			(unsigned long long)(count ? e->errcode : 0));
 		return;
 	}
-	pass("%s", kvm_exception_name(c->vector));
-	if (seen.errcode == c->errcode)
-		pass("error code 0x%llx", (unsigned long long)seen.errcode);
+	tst_res(TPASS, "%s", kvm_exception_name(c->vector));
+	if (e->errcode == c->errcode)
+		tst_res(TPASS, "error code 0x%llx",
+			(unsigned long long)e->errcode);
 	else
-		fail("error code: expected 0x%llx, got 0x%llx",
-		     (unsigned long long)c->errcode,
-		     (unsigned long long)seen.errcode);
+		tst_res(TFAIL, "error code: expected 0x%llx, got 0x%llx",
+			(unsigned long long)c->errcode,
+			(unsigned long long)e->errcode);
 	/* SDM Vol. 3A 6.5: faults report the faulting instruction. */
-	if (seen.rip == exc_insn_ip)
-		pass("RIP = the faulting instruction");
+	if (e->rip == kvm_mark.insn_ip)
+		tst_res(TPASS, "RIP = the faulting instruction");
 	else
-		fail("RIP: expected the faulting instruction 0x%llx, got "
-		     "0x%llx", (unsigned long long)exc_insn_ip,
-		     (unsigned long long)seen.rip);
+		tst_res(TFAIL, "RIP: expected the faulting instruction 0x%llx, "
+			"got 0x%llx", (unsigned long long)kvm_mark.insn_ip,
+			(unsigned long long)e->rip);
 }
+
+/* The case tst_case_run() picked. */
+static void run_case(void)
+{
+	const struct gp_case *c = &gp_cases[kvm_boot_info()->host_arg];
+	unsigned long count = kvm_last_exc.count;
+
+	kvm_exc_clear();
+	c->fn();
+	check_exception(c, kvm_last_exc.count - count);
+}
+
+static const struct tst_case cases[] = {
+#define GP_CASE(fn, name, vector, errcode) { name, run_case },
+	GP_CASES(GP_CASE)
+};
 
 void main(void)
 {
-	uint64_t i = kvm_boot_info()->host_arg;
-	const struct gp_case *c;
-
-	if (i >= ARRAY_SIZE(cases))
-		tst_brk(TBROK, "no case %llu", (unsigned long long)i);
-	c = &cases[i];
-	name = c->name;
-	set_callbacks(record, NULL);
-	c->fn();
-	set_callbacks(NULL, NULL);
-	check_exception(c);
-	if (!failed) {
-		unsigned int n = passed;
-
-		pass("passed all %u checks", n);
-	}
+	tst_case_run(cases, ARRAY_SIZE(cases));
 }
 
 #else /* COMPILE_PAYLOAD */
@@ -459,14 +420,7 @@ static const char *const names[] = {
 
 static void run(void)
 {
-	char pattern[160];
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		snprintf(pattern, sizeof(pattern), "TPASS: %s: passed all",
-			 names[i]);
-		tst_kvm_expect_guest_verdict(i, TPASS, pattern);
-	}
+	tst_kvm_run_cases(names, ARRAY_SIZE(names));
 }
 
 static struct tst_test test = {

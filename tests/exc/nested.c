@@ -19,65 +19,53 @@
  * running. The saved RIP of #DF is undefined (an abort), so the callback
  * restores RSP and RIP itself to resume.
  *
- * Each scenario runs in its own VM (guest arg = scenario index).
+ * Each case runs in its own VM (tst_case_run()): the passing ones with
+ * tst_kvm_run_cases(), the TBROK ones, last, with
+ * tst_kvm_expect_guest_verdict().
  */
 #include "kvm_test.h"
 
-/* X(function, name, expected type, the line the host looks for) */
-#define NESTED_SCENARIOS(X) \
-	X(ud_in_gp, "#UD inside the #GP callback", TPASS, NULL) \
-	X(three_levels, "#GP -> #UD -> #DE", TPASS, NULL) \
-	X(unhandled_inside, "unhandled #GP inside the #UD callback", TBROK, \
+/* X(function, name): cases that pass */
+#define NESTED_CASES(X) \
+	X(ud_in_gp, "#UD inside the #GP callback") \
+	X(three_levels, "#GP -> #UD -> #DE") \
+	X(df_pf_pf, "#DF: #PF while delivering #PF") \
+	X(df_ss_ss, "#DF: #SS while delivering #SS") \
+	X(df_gp_np, "#DF: #NP while delivering #GP") \
+	X(df_gp_limit, "#DF: #GP while delivering #GP (IDT limit)") \
+	X(df_pf_np, "#DF: #NP while delivering #PF")
+
+/* X(function, name, the TBROK line the host looks for): after the others */
+#define NESTED_BROKEN(X) \
+	X(unhandled_inside, "unhandled #GP inside the #UD callback", \
 	  "TBROK: unhandled #GP (general protection) in guest (raised " \
 	  "inside an exception handler)") \
-	X(unhandled_after, "unhandled #UD after nesting unwound", TBROK, \
-	  "TBROK: unhandled #UD (invalid opcode) in guest: error code 0x0") \
-	X(df_pf_pf, "#DF: #PF while delivering #PF", TPASS, NULL) \
-	X(df_ss_ss, "#DF: #SS while delivering #SS", TPASS, NULL) \
-	X(df_gp_np, "#DF: #NP while delivering #GP", TPASS, NULL) \
-	X(df_gp_limit, "#DF: #GP while delivering #GP (IDT limit)", TPASS, \
-	  NULL) \
-	X(df_pf_np, "#DF: #NP while delivering #PF", TPASS, NULL)
+	X(unhandled_after, "unhandled #UD after nesting unwound", \
+	  "TBROK: unhandled #UD (invalid opcode) in guest: error code 0x0")
 
 #ifdef COMPILE_PAYLOAD
 
 #include "kvm_x86.h"
 
 /*
- * The instruction under test and where to resume after it (outer level),
- * written by EXC_ASM(); the inner levels have their own pairs.
+ * Where the instruction under test is and where to resume after it: the
+ * outer level in kvm_mark (KVM_ASM_MARK()), the inner levels in their own
+ * marks, as each callback needs its level's after the inner one returned.
  */
-uintptr_t exc_insn_ip, exc_resume_ip;
-uintptr_t inner_insn_ip, inner_resume_ip, third_insn_ip, third_resume_ip;
-/* The good RSP while a scenario runs on a bad one. */
+struct kvm_asm_mark inner_mark, third_mark;
+/* The good RSP while a case runs on a bad one. */
 uint64_t saved_rsp;
 
-#define EXC_ASM_AT(ip, resume, insn) \
-	"lea 1f(%%rip), %%r11\n\t" \
-	"mov %%r11, " ip "(%%rip)\n\t" \
-	"lea 2f(%%rip), %%r11\n\t" \
-	"mov %%r11, " resume "(%%rip)\n\t" \
-	"1: " insn "\n\t" \
-	"2:\n\t"
-#define EXC_ASM(insn) EXC_ASM_AT("exc_insn_ip", "exc_resume_ip", insn)
-
+/* KVM_ASM_MARK() clobbers R11. */
 #define CLOBBERS "r11", "cc", "memory"
-
-static unsigned int passed, failed;
-static const char *name;
-
-#define pass(fmt, ...) \
-	(passed++, tst_res(TPASS, "%s: " fmt, name, ##__VA_ARGS__))
-#define fail(fmt, ...) \
-	(failed++, tst_res(TFAIL, "%s: " fmt, name, ##__VA_ARGS__))
 
 static void check_u64(const char *what, uint64_t exp, uint64_t got)
 {
 	if (exp == got)
-		pass("%s = 0x%llx", what, (unsigned long long)got);
+		tst_res(TPASS, "%s = 0x%llx", what, (unsigned long long)got);
 	else
-		fail("%s: expected 0x%llx, got 0x%llx", what,
-		     (unsigned long long)exp, (unsigned long long)got);
+		tst_res(TFAIL, "%s: expected 0x%llx, got 0x%llx", what,
+			(unsigned long long)exp, (unsigned long long)got);
 }
 
 /* What each level saw; depth is the callbacks active at entry + 1. */
@@ -111,7 +99,7 @@ static int de_cb(void *userdata, struct kvm_interrupt_frame *ifrm,
 	(void)userdata;
 	(void)errcode;
 	enter(&de, ifrm);
-	kvm_set_interrupt_ip(ifrm, third_resume_ip);
+	kvm_set_interrupt_ip(ifrm, third_mark.next_ip);
 	depth--;
 	return 0;
 }
@@ -125,13 +113,12 @@ static int ud_cb(void *userdata, struct kvm_interrupt_frame *ifrm,
 	(void)errcode;
 	enter(&ud, ifrm);
 	if (userdata) {
-		__asm__ __volatile__(EXC_ASM_AT("third_insn_ip",
-						"third_resume_ip",
-						"divl %%ecx")
+		__asm__ __volatile__(KVM_ASM_MARK_AT("third_mark",
+						     "divl %%ecx")
 				     :: "a"(1), "d"(0), "c"(0) : CLOBBERS);
 		ud.frame_intact = !memcmp(&copy, ifrm, sizeof(copy));
 	}
-	kvm_set_interrupt_ip(ifrm, inner_resume_ip);
+	kvm_set_interrupt_ip(ifrm, inner_mark.next_ip);
 	depth--;
 	return 0;
 }
@@ -144,17 +131,17 @@ static int gp_cb(void *userdata, struct kvm_interrupt_frame *ifrm,
 	(void)userdata;
 	(void)errcode;
 	enter(&gp, ifrm);
-	__asm__ __volatile__(EXC_ASM_AT("inner_insn_ip", "inner_resume_ip",
-					"ud2") ::: CLOBBERS);
+	__asm__ __volatile__(KVM_ASM_MARK_AT("inner_mark", "ud2")
+			     ::: CLOBBERS);
 	gp.frame_intact = !memcmp(&copy, ifrm, sizeof(copy));
-	kvm_set_interrupt_ip(ifrm, exc_resume_ip);
+	kvm_set_interrupt_ip(ifrm, kvm_mark.next_ip);
 	depth--;
 	return 0;
 }
 
 static void bad_ds_load(void)
 {
-	__asm__ __volatile__(EXC_ASM("mov %0, %%ds")
+	__asm__ __volatile__(KVM_ASM_MARK("mov %0, %%ds")
 			     :: "r"((uint16_t)0x50) : CLOBBERS);
 }
 
@@ -180,15 +167,15 @@ static void check_below(const char *what, const struct level *inner,
 	const struct level *outer)
 {
 	if (inner->frame < outer->frame && inner->rsp < outer->frame)
-		pass("%s frame at 0x%llx below the outer one at 0x%llx", what,
-		     (unsigned long long)inner->frame,
-		     (unsigned long long)outer->frame);
+		tst_res(TPASS, "%s frame at 0x%llx below the outer one at "
+			"0x%llx", what, (unsigned long long)inner->frame,
+			(unsigned long long)outer->frame);
 	else
-		fail("%s frame at 0x%llx (RSP 0x%llx): expected below the "
-		     "outer frame at 0x%llx", what,
-		     (unsigned long long)inner->frame,
-		     (unsigned long long)inner->rsp,
-		     (unsigned long long)outer->frame);
+		tst_res(TFAIL, "%s frame at 0x%llx (RSP 0x%llx): expected "
+			"below the outer frame at 0x%llx", what,
+			(unsigned long long)inner->frame,
+			(unsigned long long)inner->rsp,
+			(unsigned long long)outer->frame);
 }
 
 static void ud_in_gp(void)
@@ -198,15 +185,15 @@ static void ud_in_gp(void)
 	bad_ds_load();
 	tst_set_interrupt_callback(X86_GP, NULL, NULL);
 	tst_set_interrupt_callback(X86_UD, NULL, NULL);
-	check_level("#GP", &gp, X86_GP, 0x50, 1, exc_insn_ip);
-	check_level("#UD", &ud, X86_UD, 0, 2, inner_insn_ip);
+	check_level("#GP", &gp, X86_GP, 0x50, 1, kvm_mark.insn_ip);
+	check_level("#UD", &ud, X86_UD, 0, 2, inner_mark.insn_ip);
 	check_below("#UD", &ud, &gp);
 	if (gp.frame_intact)
-		pass("#GP frame unchanged by the nested #UD");
+		tst_res(TPASS, "#GP frame unchanged by the nested #UD");
 	else
-		fail("#GP frame changed by the nested #UD");
+		tst_res(TFAIL, "#GP frame changed by the nested #UD");
 	check_u64("deepest nesting", 2, max_depth);
-	pass("the original code resumed after both callbacks");
+	tst_res(TPASS, "the original code resumed after both callbacks");
 }
 
 static void three_levels(void)
@@ -218,17 +205,18 @@ static void three_levels(void)
 	tst_set_interrupt_callback(X86_GP, NULL, NULL);
 	tst_set_interrupt_callback(X86_UD, NULL, NULL);
 	tst_set_interrupt_callback(X86_DE, NULL, NULL);
-	check_level("#GP", &gp, X86_GP, 0x50, 1, exc_insn_ip);
-	check_level("#UD", &ud, X86_UD, 0, 2, inner_insn_ip);
-	check_level("#DE", &de, X86_DE, 0, 3, third_insn_ip);
+	check_level("#GP", &gp, X86_GP, 0x50, 1, kvm_mark.insn_ip);
+	check_level("#UD", &ud, X86_UD, 0, 2, inner_mark.insn_ip);
+	check_level("#DE", &de, X86_DE, 0, 3, third_mark.insn_ip);
 	check_below("#UD", &ud, &gp);
 	check_below("#DE", &de, &ud);
 	if (gp.frame_intact && ud.frame_intact)
-		pass("outer frames unchanged by the nested exceptions");
+		tst_res(TPASS, "outer frames unchanged by the nested "
+			"exceptions");
 	else
-		fail("outer frames changed by the nested exceptions (#GP "
-		     "%s, #UD %s)", gp.frame_intact ? "intact" : "changed",
-		     ud.frame_intact ? "intact" : "changed");
+		tst_res(TFAIL, "outer frames changed by the nested exceptions "
+			"(#GP %s, #UD %s)", gp.frame_intact ? "intact" :
+			"changed", ud.frame_intact ? "intact" : "changed");
 	check_u64("deepest nesting", 3, max_depth);
 }
 
@@ -247,7 +235,7 @@ static void unhandled_inside(void)
 {
 	tst_set_interrupt_callback(X86_UD, ud_then_gp, NULL);
 	__asm__ __volatile__("ud2");
-	fail("went on after an unhandled #GP");
+	tst_res(TFAIL, "went on after an unhandled #GP");
 }
 
 /* Host expects TBROK "unhandled #UD ... in guest: error code". */
@@ -258,7 +246,7 @@ static void unhandled_after(void)
 	bad_ds_load();
 	tst_set_interrupt_callback(X86_UD, NULL, NULL);
 	__asm__ __volatile__("ud2");
-	fail("went on after an unhandled #UD");
+	tst_res(TFAIL, "went on after an unhandled #UD");
 }
 
 /* #DF */
@@ -271,7 +259,7 @@ static int df_cb(void *userdata, struct kvm_interrupt_frame *ifrm,
 	(void)errcode;
 	enter(&df, ifrm);
 	ifrm->rsp = saved_rsp;
-	kvm_set_interrupt_ip(ifrm, exc_resume_ip);
+	kvm_set_interrupt_ip(ifrm, kvm_mark.next_ip);
 	depth--;
 	return 0;
 }
@@ -284,7 +272,7 @@ static int first_cb(void *userdata, struct kvm_interrupt_frame *ifrm,
 	(void)errcode;
 	enter(&first, ifrm);
 	ifrm->rsp = saved_rsp;
-	kvm_set_interrupt_ip(ifrm, exc_resume_ip);
+	kvm_set_interrupt_ip(ifrm, kvm_mark.next_ip);
 	depth--;
 	return 0;
 }
@@ -294,15 +282,15 @@ static void check_df(unsigned int first_vec)
 	uintptr_t bottom = KVM_IST1_GUARD + KVM_PAGE_SIZE;
 
 	if (first.calls)
-		fail("the %s callback ran (vector %llu, error code 0x%llx); "
-		     "expected #DF", kvm_exception_name(first_vec),
-		     (unsigned long long)first.vector,
-		     (unsigned long long)first.errcode);
+		tst_res(TFAIL, "the %s callback ran (vector %llu, error code "
+			"0x%llx); expected #DF", kvm_exception_name(first_vec),
+			(unsigned long long)first.vector,
+			(unsigned long long)first.errcode);
 	else
-		pass("the %s callback did not run",
-		     kvm_exception_name(first_vec));
+		tst_res(TPASS, "the %s callback did not run",
+			kvm_exception_name(first_vec));
 	if (!df.calls) {
-		fail("expected #DF, got none");
+		tst_res(TFAIL, "expected #DF, got none");
 		return;
 	}
 	check_u64("#DF callback calls", 1, df.calls);
@@ -311,15 +299,15 @@ static void check_df(unsigned int first_vec)
 	check_u64("#DF error code", 0, df.errcode);
 	/* SDM Vol. 3A 6.14.5; the IDT gives #DF IST1 */
 	if (df.frame >= bottom && df.frame < KVM_IST1_TOP)
-		pass("#DF frame at 0x%llx on the IST1 stack [0x%llx, 0x%llx)",
-		     (unsigned long long)df.frame,
-		     (unsigned long long)bottom,
-		     (unsigned long long)KVM_IST1_TOP);
+		tst_res(TPASS, "#DF frame at 0x%llx on the IST1 stack "
+			"[0x%llx, 0x%llx)", (unsigned long long)df.frame,
+			(unsigned long long)bottom,
+			(unsigned long long)KVM_IST1_TOP);
 	else
-		fail("#DF frame at 0x%llx: expected on the IST1 stack "
-		     "[0x%llx, 0x%llx)", (unsigned long long)df.frame,
-		     (unsigned long long)bottom,
-		     (unsigned long long)KVM_IST1_TOP);
+		tst_res(TFAIL, "#DF frame at 0x%llx: expected on the IST1 "
+			"stack [0x%llx, 0x%llx)", (unsigned long long)df.frame,
+			(unsigned long long)bottom,
+			(unsigned long long)KVM_IST1_TOP);
 }
 
 static void df_callbacks(unsigned int first_vec, tst_interrupt_callback f)
@@ -332,7 +320,7 @@ static void df_callbacks(unsigned int first_vec, tst_interrupt_callback f)
 #define ON_STACK(rsp, insn) \
 	__asm__ __volatile__("mov %%rsp, saved_rsp(%%rip)\n\t" \
 			     "mov %[stk], %%rsp\n\t" \
-			     EXC_ASM(insn) \
+			     KVM_ASM_MARK(insn) \
 			     "mov saved_rsp(%%rip), %%rsp\n\t" \
 			     :: [stk] "r"((uint64_t)(rsp)) : "rax", CLOBBERS)
 
@@ -409,60 +397,43 @@ static void df_pf_np(void)
 	df_callbacks(X86_PF, first_cb);
 	gate(X86_PF)->type_attr = attr & 0x7f;
 	__asm__ __volatile__("mov %%rsp, saved_rsp(%%rip)" ::: "memory");
-	__asm__ __volatile__(EXC_ASM("mov 0, %%rax") ::: "rax", CLOBBERS);
+	__asm__ __volatile__(KVM_ASM_MARK("mov 0, %%rax") ::: "rax", CLOBBERS);
 	gate(X86_PF)->type_attr = attr;
 	df_callbacks(X86_PF, NULL);
 	check_df(X86_PF);
 }
 
-static const struct nested_scenario {
-	const char *name;
-	void (*fn)(void);
-} scenarios[] = {
-#define NESTED_ENTRY(fn, name, ttype, line) { name, fn },
-	NESTED_SCENARIOS(NESTED_ENTRY)
+static const struct tst_case cases[] = {
+#define NESTED_ENTRY(fn, name, ...) { name, fn },
+	NESTED_CASES(NESTED_ENTRY)
+	NESTED_BROKEN(NESTED_ENTRY)
 };
 
 void main(void)
 {
-	uint64_t i = kvm_boot_info()->host_arg;
-
-	if (i >= ARRAY_SIZE(scenarios))
-		tst_brk(TBROK, "no scenario %llu", (unsigned long long)i);
-	name = scenarios[i].name;
-	scenarios[i].fn();
-	if (!failed) {
-		unsigned int n = passed;
-
-		pass("passed all %u checks", n);
-	}
+	tst_case_run(cases, ARRAY_SIZE(cases));
 }
 
 #else /* COMPILE_PAYLOAD */
 
-static const struct {
-	const char *name;
-	int ttype;
-	const char *line;
-} scenarios[] = {
-#define NESTED_HOST(fn, name, ttype, line) { name, ttype, line },
-	NESTED_SCENARIOS(NESTED_HOST)
+static const char *const names[] = {
+#define NESTED_NAME(fn, name) name,
+	NESTED_CASES(NESTED_NAME)
+};
+
+static const char *const broken_lines[] = {
+#define NESTED_LINE(fn, name, line) line,
+	NESTED_BROKEN(NESTED_LINE)
 };
 
 static void run(void)
 {
-	char pattern[160];
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(scenarios); i++) {
-		if (scenarios[i].line)
-			snprintf(pattern, sizeof(pattern), "%s",
-				 scenarios[i].line);
-		else
-			snprintf(pattern, sizeof(pattern),
-				 "TPASS: %s: passed all", scenarios[i].name);
-		tst_kvm_expect_guest_verdict(i, scenarios[i].ttype, pattern);
-	}
+	tst_kvm_run_cases(names, ARRAY_SIZE(names));
+	for (i = 0; i < ARRAY_SIZE(broken_lines); i++)
+		tst_kvm_expect_guest_verdict(ARRAY_SIZE(names) + i, TBROK,
+					     broken_lines[i]);
 }
 
 static struct tst_test test = {

@@ -11,20 +11,37 @@
  * and returns without moving RIP, so the instruction runs again and must
  * now complete (its result is checked) without another exception.
  *
- * Each case runs in its own VM (guest arg = case index) so that one case
- * the KVM cannot run does not hide the others; the host expects each to
- * end with its "passed all" line and exit status 0 (TCONF without SSE).
+ * The callback is the test (a retry from the exception frame), so it is
+ * not KVM_ASM_SAFE(), which would skip the instruction; KVM_ASM_MARK()
+ * tells it where the instruction is.
+ *
+ * Each case runs in its own VM (tst_case_run(), tst_kvm_run_cases()) so
+ * that one case the KVM cannot run does not hide the others; a case ends
+ * with TCONF without the FPU (or SSE).
  */
 #include "kvm_test.h"
 
 enum nm_kind { X87, WAIT, SSE, FNOP, FLD1 };
 
-static const char *const kind_names[] = {
-	[X87] = "fnstcw", [WAIT] = "fwait", [SSE] = "movups", [FNOP] = "fnop",
-	[FLD1] = "fld1",
-};
+/* X(kind, instruction, CR0.EM, CR0.MP, CR0.TS) */
+#define ROWS(X, kind, insn) \
+	X(kind, insn, 0, 0, 0) X(kind, insn, 0, 0, 1) \
+	X(kind, insn, 0, 1, 0) X(kind, insn, 0, 1, 1) \
+	X(kind, insn, 1, 0, 0) X(kind, insn, 1, 0, 1) \
+	X(kind, insn, 1, 1, 0) X(kind, insn, 1, 1, 1)
+#define NM_CASES(X) \
+	ROWS(X, X87, "fnstcw") ROWS(X, WAIT, "fwait") ROWS(X, SSE, "movups") \
+	X(FNOP, "fnop", 0, 1, 1) \
+	X(FLD1, "fld1", 0, 1, 1)
 
-/* SDM Vol. 3A Table 2-2: 1 = #NM, 0 = execute. */
+#define NM_NAME(kind, insn, em, mp, ts) \
+	insn " with CR0.EM=" #em " MP=" #mp " TS=" #ts
+
+#ifdef COMPILE_PAYLOAD
+
+#include "kvm_x86.h"
+
+/* SDM Vol. 3A Table 2-2: 1 = #NM, 0 = execute; row EM * 4 + MP * 2 + TS. */
 static const struct {
 	unsigned int em, mp, ts;
 	int fp_nm, wait_nm;
@@ -39,31 +56,13 @@ static const struct {
 	{ 1, 1, 1, 1, 1 },
 };
 
-struct nm_case {
+static const struct nm_case {
 	enum nm_kind kind;
-	unsigned int row;	/* of table_2_2: CR0.EM, MP, TS */
+	unsigned int row;	/* of table_2_2: CR0.EM * 4 + MP * 2 + TS */
+} nm_cases[] = {
+#define NM_ENTRY(kind, insn, em, mp, ts) { kind, (em) * 4 + (mp) * 2 + (ts) },
+	NM_CASES(NM_ENTRY)
 };
-
-#define ROWS(kind) \
-	{ kind, 0 }, { kind, 1 }, { kind, 2 }, { kind, 3 }, \
-	{ kind, 4 }, { kind, 5 }, { kind, 6 }, { kind, 7 }
-
-static const struct nm_case cases[] = {
-	ROWS(X87), ROWS(WAIT), ROWS(SSE),
-	{ FNOP, 3 },	/* EM = 0, MP = 1, TS = 1 */
-	{ FLD1, 3 },
-};
-
-static void case_name(const struct nm_case *c, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s with CR0.EM=%u MP=%u TS=%u",
-		 kind_names[c->kind], table_2_2[c->row].em,
-		 table_2_2[c->row].mp, table_2_2[c->row].ts);
-}
-
-#ifdef COMPILE_PAYLOAD
-
-#include "kvm_x86.h"
 
 /* KVM_NO_EXC, X86_NM or X86_UD. */
 static int expected_vector(const struct nm_case *c)
@@ -80,20 +79,6 @@ static int expected_vector(const struct nm_case *c)
 		return table_2_2[c->row].fp_nm ? X86_NM : KVM_NO_EXC;
 	}
 }
-
-/*
- * The instruction under test and where to resume after it; written by
- * EXC_ASM() right before the instruction runs.
- */
-uintptr_t exc_insn_ip, exc_resume_ip;
-
-#define EXC_ASM(insn) \
-	"lea 1f(%%rip), %%r11\n\t" \
-	"mov %%r11, exc_insn_ip(%%rip)\n\t" \
-	"lea 2f(%%rip), %%r11\n\t" \
-	"mov %%r11, exc_resume_ip(%%rip)\n\t" \
-	"1: " insn "\n\t" \
-	"2:\n\t"
 
 struct exc_seen {
 	unsigned int count;
@@ -119,29 +104,11 @@ static int fix_and_retry(void *userdata, struct kvm_interrupt_frame *ifrm,
 	if (kvm_read_cr0() & X86_CR0_EM)
 		kvm_write_cr0(kvm_read_cr0() & ~X86_CR0_EM);
 	if (seen.count > 2)
-		kvm_set_interrupt_ip(ifrm, exc_resume_ip);
+		kvm_set_interrupt_ip(ifrm, kvm_mark.next_ip);
 	return 0;
 }
 
-/* Record every exception but #DF, NMI and #MC. */
-static void set_callbacks(tst_interrupt_callback func, void *userdata)
-{
-	unsigned int v;
-
-	for (v = 0; v < 32; v++) {
-		if (v != X86_DF && v != X86_NMI && v != X86_MC)
-			tst_set_interrupt_callback(v, func, userdata);
-	}
-}
-
-static unsigned int passed, failed;
-static char name[80];
-
-#define pass(fmt, ...) \
-	(passed++, tst_res(TPASS, "%s: " fmt, name, ##__VA_ARGS__))
-#define fail(fmt, ...) \
-	(failed++, tst_res(TFAIL, "%s: " fmt, name, ##__VA_ARGS__))
-
+/* KVM_ASM_MARK() clobbers R11. */
 #define CLOBBERS "r11", "cc", "memory"
 
 /* Each runs the instruction and checks that it completed. */
@@ -149,18 +116,19 @@ static void run_fnstcw(void)
 {
 	uint16_t cw = 0xdead;
 
-	__asm__ __volatile__(EXC_ASM("fnstcw %0") : "+m"(cw) :: CLOBBERS);
+	__asm__ __volatile__(KVM_ASM_MARK("fnstcw %0") : "+m"(cw) :: CLOBBERS);
 	/* SDM Vol. 1 8.7: FNINIT sets the control word to 0x037f. */
 	if (cw == 0x037f)
-		pass("FNSTCW stored the control word 0x037f");
+		tst_res(TPASS, "FNSTCW stored the control word 0x037f");
 	else
-		fail("FNSTCW result: expected 0x037f, got 0x%04x", cw);
+		tst_res(TFAIL, "FNSTCW result: expected 0x037f, got 0x%04x",
+			cw);
 }
 
 static void run_fwait(void)
 {
-	__asm__ __volatile__(EXC_ASM("fwait") ::: CLOBBERS);
-	pass("FWAIT completed");
+	__asm__ __volatile__(KVM_ASM_MARK("fwait") ::: CLOBBERS);
+	tst_res(TPASS, "FWAIT completed");
 }
 
 static void run_movups(void)
@@ -170,36 +138,38 @@ static void run_movups(void)
 	};
 	uint64_t dst[2] = { 0, 0 };
 
-	__asm__ __volatile__(EXC_ASM("movups %1, %%xmm0")
+	__asm__ __volatile__(KVM_ASM_MARK("movups %1, %%xmm0")
 			     "movups %%xmm0, %0\n\t"
 			     : "=m"(dst) : "m"(src) : CLOBBERS);
 	if (dst[0] == src[0] && dst[1] == src[1])
-		pass("MOVUPS loaded XMM0 (copied back 0x%016llx%016llx)",
-		     (unsigned long long)dst[1], (unsigned long long)dst[0]);
+		tst_res(TPASS, "MOVUPS loaded XMM0 (copied back "
+			"0x%016llx%016llx)", (unsigned long long)dst[1],
+			(unsigned long long)dst[0]);
 	else
-		fail("MOVUPS result: expected 0x%016llx%016llx, got "
-		     "0x%016llx%016llx", (unsigned long long)src[1],
-		     (unsigned long long)src[0], (unsigned long long)dst[1],
-		     (unsigned long long)dst[0]);
+		tst_res(TFAIL, "MOVUPS result: expected 0x%016llx%016llx, got "
+			"0x%016llx%016llx", (unsigned long long)src[1],
+			(unsigned long long)src[0], (unsigned long long)dst[1],
+			(unsigned long long)dst[0]);
 }
 
 static void run_fnop(void)
 {
-	__asm__ __volatile__(EXC_ASM("fnop") ::: CLOBBERS);
-	pass("FNOP completed");
+	__asm__ __volatile__(KVM_ASM_MARK("fnop") ::: CLOBBERS);
+	tst_res(TPASS, "FNOP completed");
 }
 
 static void run_fld1(void)
 {
 	uint64_t v = 0;
 
-	__asm__ __volatile__(EXC_ASM("fld1") "fstpl %0\n\t"
+	__asm__ __volatile__(KVM_ASM_MARK("fld1") "fstpl %0\n\t"
 			     : "=m"(v) :: CLOBBERS);
 	if (v == 0x3ff0000000000000ull)
-		pass("FLD1; FSTP stored 1.0");
+		tst_res(TPASS, "FLD1; FSTP stored 1.0");
 	else
-		fail("FLD1; FSTP result: expected 0x3ff0000000000000 (1.0), "
-		     "got 0x%016llx", (unsigned long long)v);
+		tst_res(TFAIL, "FLD1; FSTP result: expected "
+			"0x3ff0000000000000 (1.0), got 0x%016llx",
+			(unsigned long long)v);
 }
 
 static void (*const runners[])(void) = {
@@ -211,50 +181,46 @@ static void check_exception(int vector)
 {
 	if (vector == KVM_NO_EXC) {
 		if (seen.count)
-			fail("expected no exception, got %u, last %s",
-			     seen.count, kvm_exception_name(seen.vector));
+			tst_res(TFAIL, "expected no exception, got %u, last %s",
+				seen.count, kvm_exception_name(seen.vector));
 		else
-			pass("no exception");
+			tst_res(TPASS, "no exception");
 		return;
 	}
 	if (seen.count != 1 || seen.vector != (uint64_t)vector) {
-		fail("expected one %s, got %u exception(s), last %s",
-		     kvm_exception_name(vector), seen.count, seen.count ?
-		     kvm_exception_name(seen.vector) : "none");
+		tst_res(TFAIL, "expected one %s, got %u exception(s), last %s",
+			kvm_exception_name(vector), seen.count, seen.count ?
+			kvm_exception_name(seen.vector) : "none");
 		return;
 	}
-	pass("%s, and none after the callback cleared TS/EM",
-	     kvm_exception_name(vector));
+	tst_res(TPASS, "%s, and none after the callback cleared TS/EM",
+		kvm_exception_name(vector));
 	if (seen.errcode)
-		fail("error code: expected 0x0, got 0x%llx",
-		     (unsigned long long)seen.errcode);
+		tst_res(TFAIL, "error code: expected 0x0, got 0x%llx",
+			(unsigned long long)seen.errcode);
 	else
-		pass("error code 0x0");
+		tst_res(TPASS, "error code 0x0");
 	/* SDM Vol. 3A 6.5: faults report the faulting instruction. */
-	if (seen.rip == exc_insn_ip)
-		pass("RIP = the faulting instruction");
+	if (seen.rip == kvm_mark.insn_ip)
+		tst_res(TPASS, "RIP = the faulting instruction");
 	else
-		fail("RIP: expected the faulting instruction 0x%llx, got "
-		     "0x%llx", (unsigned long long)exc_insn_ip,
-		     (unsigned long long)seen.rip);
+		tst_res(TFAIL, "RIP: expected the faulting instruction 0x%llx, "
+			"got 0x%llx", (unsigned long long)kvm_mark.insn_ip,
+			(unsigned long long)seen.rip);
 }
 
-void main(void)
+/* The case tst_case_run() picked. */
+static void run_case(void)
 {
-	uint64_t i = kvm_boot_info()->host_arg;
+	const struct nm_case *c = &nm_cases[kvm_boot_info()->host_arg];
 	unsigned long cr0 = kvm_read_cr0(), test_cr0;
-	const struct nm_case *c;
 
-	if (i >= ARRAY_SIZE(cases))
-		tst_brk(TBROK, "no case %llu", (unsigned long long)i);
-	c = &cases[i];
-	case_name(c, name, sizeof(name));
 	if (!kvm_cpu_has(X86_FEATURE_FPU))
-		tst_brk(TCONF, "%s: CPUID.01H:EDX.FPU is 0", name);
+		tst_brk(TCONF, "CPUID.01H:EDX.FPU is 0");
 	if (c->kind == SSE && !kvm_cpu_has(X86_FEATURE_SSE))
-		tst_brk(TCONF, "%s: CPUID.01H:EDX.SSE is 0", name);
+		tst_brk(TCONF, "CPUID.01H:EDX.SSE is 0");
 	if (c->kind == SSE && !(kvm_read_cr4() & X86_CR4_OSFXSR))
-		tst_brk(TBROK, "%s: CR4.OSFXSR is 0", name);
+		tst_brk(TBROK, "CR4.OSFXSR is 0");
 
 	test_cr0 = cr0 & ~(X86_CR0_EM | X86_CR0_MP | X86_CR0_TS);
 	test_cr0 |= table_2_2[c->row].em ? X86_CR0_EM : 0;
@@ -262,52 +228,34 @@ void main(void)
 	test_cr0 |= table_2_2[c->row].ts ? X86_CR0_TS : 0;
 
 	__asm__ __volatile__("fninit" ::: "memory");
-	set_callbacks(fix_and_retry, NULL);
+	tst_set_exception_callbacks(fix_and_retry, NULL);
 	kvm_write_cr0(test_cr0);
 	runners[c->kind]();
 	kvm_write_cr0(cr0);
-	set_callbacks(NULL, NULL);
+	tst_set_exception_callbacks(NULL, NULL);
 	check_exception(expected_vector(c));
-	if (!failed) {
-		unsigned int n = passed;
+}
 
-		pass("passed all %u checks", n);
-	}
+static const struct tst_case cases[] = {
+#define NM_CASE(...) { NM_NAME(__VA_ARGS__), run_case },
+	NM_CASES(NM_CASE)
+};
+
+void main(void)
+{
+	tst_case_run(cases, ARRAY_SIZE(cases));
 }
 
 #else /* COMPILE_PAYLOAD */
 
-static int host_has(uint64_t feature)
-{
-	struct kvm_cpuid2 *cpuid = tst_kvm_get_cpuid(tst_kvm_open());
-	struct kvm_cpuid_entry2 *e = tst_kvm_cpuid_entry(cpuid,
-		X86_FEATURE_LEAF(feature), X86_FEATURE_SUBLEAF(feature));
-	uint32_t regs[4] = { 0 };
-
-	if (e) {
-		regs[0] = e->eax;
-		regs[1] = e->ebx;
-		regs[2] = e->ecx;
-		regs[3] = e->edx;
-	}
-	free(cpuid);
-	return (regs[X86_FEATURE_REG(feature)] >> X86_FEATURE_BIT(feature)) & 1;
-}
+static const char *const names[] = {
+#define NM_HOST_NAME(...) NM_NAME(__VA_ARGS__),
+	NM_CASES(NM_HOST_NAME)
+};
 
 static void run(void)
 {
-	int fpu = host_has(X86_FEATURE_FPU), sse = host_has(X86_FEATURE_SSE);
-	char name[80], pattern[160];
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		int ok = fpu && (cases[i].kind != SSE || sse);
-
-		case_name(&cases[i], name, sizeof(name));
-		snprintf(pattern, sizeof(pattern), "%s: %s", name,
-			 ok ? "passed all" : "CPUID");
-		tst_kvm_expect_guest_verdict(i, ok ? TPASS : TCONF, pattern);
-	}
+	tst_kvm_run_cases(names, ARRAY_SIZE(names));
 }
 
 static struct tst_test test = {

@@ -17,10 +17,13 @@
  *
  * The mappings are private: fresh paging structures from the heap hung
  * into unused PML4 slots 1 (512 GiB) and 2, so the identity map the guest
- * runs on is never touched; INVLPG after every change. Each case runs in
- * its own VM (guest arg = case index) so that one case the KVM cannot run
- * does not hide the others; the host expects each to end with its "passed
- * all" line and exit status 0, or TCONF where the CPU lacks NX (or has a
+ * runs on is never touched; INVLPG after every change. KVM_ASM_SAFE_MARK()
+ * catches the exception and resumes after the instruction (a fetch fault,
+ * reported at the fetched address, has an exception-table entry there);
+ * one reported at another RIP is not caught and ends the case with a
+ * TBROK naming it. Each case runs in its own VM (tst_case_run(),
+ * tst_kvm_run_cases()) so that one case the KVM cannot run does not hide
+ * the others; a case ends with TCONF where the CPU lacks NX (or has a
  * 52-bit MAXPHYADDR, leaving no reserved address bit).
  */
 #include "kvm_test.h"
@@ -74,54 +77,10 @@ enum { PG_ABSENT, PG_RO, PG_XD, PG_RSVD, PG_CODE };
 
 #include "kvm_x86.h"
 
-/*
- * The instruction under test and where to resume after it; written by
- * EXC_ASM() right before the instruction runs.
- */
-uintptr_t exc_insn_ip, exc_resume_ip;
-
-#define EXC_ASM(insn) \
-	"lea 1f(%%rip), %%r11\n\t" \
-	"mov %%r11, exc_insn_ip(%%rip)\n\t" \
-	"lea 2f(%%rip), %%r11\n\t" \
-	"mov %%r11, exc_resume_ip(%%rip)\n\t" \
-	"1: " insn "\n\t" \
-	"2:\n\t"
-
+/* KVM_ASM_SAFE_MARK() clobbers R11. */
 #define CLOBBERS "r11", "cc", "memory"
 #define MAGIC	0x5a5a5a5a5a5a5a5aull
 #define PATTERN	0x0123456789abcdefull
-
-struct exc_seen {
-	unsigned int count;
-	uint64_t vector, errcode, rip, cr2;
-};
-
-static struct exc_seen seen;
-
-static int record(void *userdata, struct kvm_interrupt_frame *ifrm,
-	unsigned long errcode)
-{
-	(void)userdata;
-	seen.count++;
-	seen.vector = ifrm->vector;
-	seen.errcode = errcode;
-	seen.rip = kvm_get_interrupt_ip(ifrm);
-	seen.cr2 = ifrm->cr2;
-	kvm_set_interrupt_ip(ifrm, exc_resume_ip);
-	return 0;
-}
-
-/* Record every exception but #DF, NMI and #MC. */
-static void set_callbacks(tst_interrupt_callback func, void *userdata)
-{
-	unsigned int v;
-
-	for (v = 0; v < 32; v++) {
-		if (v != X86_DF && v != X86_NMI && v != X86_MC)
-			tst_set_interrupt_callback(v, func, userdata);
-	}
-}
 
 /* The private paging structures and pages. */
 static uint64_t *pml4, *pt;
@@ -142,15 +101,13 @@ static void invlpg(uint64_t addr)
 	__asm__ __volatile__("invlpg (%0)" :: "r"(addr) : "memory");
 }
 
-static uint64_t va(unsigned int pg, unsigned int offset)
-{
-	return PRIV_BASE + pg * SIZE_4K + offset;
-}
+/* A constant: exec_at() puts it in an exception-table entry. */
+#define VA(pg, offset)	(PRIV_BASE + (pg) * SIZE_4K + (offset))
 
 static void set_pte(unsigned int pg, uint64_t flags)
 {
 	pt[pg] = (uintptr_t)page[pg] | flags;
-	invlpg(va(pg, 0));
+	invlpg(VA(pg, 0));
 }
 
 /*
@@ -205,7 +162,7 @@ static uint64_t read_at(uint64_t addr)
 	uint64_t v = MAGIC;
 
 	exp_cr2 = addr;
-	__asm__ __volatile__(EXC_ASM("movq (%1), %0")
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("movq (%1), %0")
 			     : "+r"(v) : "r"(addr) : CLOBBERS);
 	return v;
 }
@@ -213,45 +170,43 @@ static uint64_t read_at(uint64_t addr)
 static void write_at(uint64_t addr, uint64_t v)
 {
 	exp_cr2 = addr;
-	__asm__ __volatile__(EXC_ASM("movq %1, (%0)")
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("movq %1, (%0)")
 			     :: "r"(addr), "r"(v) : CLOBBERS);
 }
 
-/* Jump there; the code there (JMP *%RCX) comes back to label 2. */
-static void exec_at(uint64_t addr)
-{
-	exp_cr2 = addr;
-	exp_rip = addr;
-	__asm__ __volatile__("lea 2f(%%rip), %%rcx\n\t"
-			     EXC_ASM("jmp *%0")
-			     :: "r"(addr) : "rcx", CLOBBERS);
-}
-
-static unsigned int passed, failed;
-static const char *name;
-
-#define pass(fmt, ...) \
-	(passed++, tst_res(TPASS, "%s: " fmt, name, ##__VA_ARGS__))
-#define fail(fmt, ...) \
-	(failed++, tst_res(TFAIL, "%s: " fmt, name, ##__VA_ARGS__))
+/*
+ * Jump to the constant @addr; the code there (JMP *%RCX) comes back to
+ * label 2. A fetch fault reports @addr as RIP, so @addr has an exception
+ * table entry of its own that resumes at label 2 too (the first entry for
+ * an address wins: one exec_at() per address).
+ */
+#define exec_at(addr) do { \
+	exp_cr2 = (addr); \
+	exp_rip = (addr); \
+	__asm__ __volatile__("lea 2f(%%rip), %%rcx\n\t" \
+			     KVM_ASM_SAFE_MARK("jmp *%[to]") \
+			     KVM_ASM_EXTABLE("%P[at]", "2b") \
+			     :: [to] "r"(addr), [at] "i"(addr) \
+			     : "rcx", CLOBBERS); \
+} while (0)
 
 static void check_value(const char *what, uint64_t exp, uint64_t got)
 {
 	if (exp == got)
-		pass("%s = 0x%llx", what, (unsigned long long)got);
+		tst_res(TPASS, "%s = 0x%llx", what, (unsigned long long)got);
 	else
-		fail("%s: expected 0x%llx, got 0x%llx", what,
-		     (unsigned long long)exp, (unsigned long long)got);
+		tst_res(TFAIL, "%s: expected 0x%llx, got 0x%llx", what,
+			(unsigned long long)exp, (unsigned long long)got);
 }
 
 static void np_read(void)
 {
-	read_at(va(PG_ABSENT, 0x123));
+	read_at(VA(PG_ABSENT, 0x123));
 }
 
 static void np_write(void)
 {
-	write_at(va(PG_ABSENT, 0x128), MAGIC);
+	write_at(VA(PG_ABSENT, 0x128), MAGIC);
 }
 
 static void npde_read(void)
@@ -266,12 +221,12 @@ static void npde_write(void)
 
 static void ro_read(void)
 {
-	check_value("value read", PATTERN, read_at(va(PG_RO, 8)));
+	check_value("value read", PATTERN, read_at(VA(PG_RO, 8)));
 }
 
 static void ro_write_wp(void)
 {
-	write_at(va(PG_RO, 8), MAGIC);
+	write_at(VA(PG_RO, 8), MAGIC);
 	check_value("memory after the write", PATTERN, page[PG_RO][1]);
 }
 
@@ -280,39 +235,39 @@ static void ro_write_nowp(void)
 	unsigned long cr0 = kvm_read_cr0();
 
 	kvm_write_cr0(cr0 & ~X86_CR0_WP);
-	write_at(va(PG_RO, 8), MAGIC);
+	write_at(VA(PG_RO, 8), MAGIC);
 	kvm_write_cr0(cr0);
 	check_value("memory after the write", MAGIC, page[PG_RO][1]);
 }
 
 static void exec_ok(void)
 {
-	exec_at(va(PG_CODE, 0));
+	exec_at(VA(PG_CODE, 0));
 }
 
 static void nx_read(void)
 {
-	check_value("value read", PATTERN, read_at(va(PG_XD, 8)));
+	check_value("value read", PATTERN, read_at(VA(PG_XD, 8)));
 }
 
 static void nx_fetch(void)
 {
-	exec_at(va(PG_XD, 0));
+	exec_at(VA(PG_XD, 0));
 }
 
 static void np_fetch(void)
 {
-	exec_at(va(PG_ABSENT, 0));
+	exec_at(VA(PG_ABSENT, 0));
 }
 
 static void rsvd_pte_read(void)
 {
-	read_at(va(PG_RSVD, 0x10));
+	read_at(VA(PG_RSVD, 0x10));
 }
 
 static void rsvd_pte_write(void)
 {
-	write_at(va(PG_RSVD, 0x18), MAGIC);
+	write_at(VA(PG_RSVD, 0x18), MAGIC);
 	check_value("memory after the write", 0, page[PG_RSVD][3]);
 }
 
@@ -332,8 +287,8 @@ static void rsvd_xd_read(void)
 	uint64_t efer = kvm_rdmsr(MSR_EFER);
 
 	kvm_wrmsr(MSR_EFER, efer & ~X86_EFER_NXE);
-	invlpg(va(PG_XD, 0));
-	read_at(va(PG_XD, 0x30));
+	invlpg(VA(PG_XD, 0));
+	read_at(VA(PG_XD, 0x30));
 	kvm_wrmsr(MSR_EFER, efer);
 }
 
@@ -343,120 +298,96 @@ static const struct pf_case {
 	int vector;
 	uint64_t errcode;
 	enum pf_need need;
-} cases[] = {
+} pf_cases[] = {
 #define PF_ENTRY(fn, name, vector, errcode, need) \
 	{ name, fn, vector, errcode, need },
 	PF_CASES(PF_ENTRY)
 };
 
-static void check_pf(const struct pf_case *c)
+static void check_pf(const struct pf_case *c, unsigned long count)
 {
-	uintptr_t rip = exp_rip ? exp_rip : exc_insn_ip;
+	const struct kvm_exc_info *e = &kvm_last_exc;
+	uintptr_t rip = exp_rip ? exp_rip : kvm_mark.insn_ip;
 
-	if (seen.count != 1 || seen.vector != X86_PF) {
-		fail("expected one #PF, got %u exception(s), last %s (error "
-		     "code 0x%llx)", seen.count, seen.count ?
-		     kvm_exception_name(seen.vector) : "none",
-		     (unsigned long long)seen.errcode);
+	if (count != 1 || e->vector != X86_PF) {
+		tst_res(TFAIL, "expected one #PF, got %lu exception(s), "
+			"last %s (error code 0x%llx)", count, count ?
+			kvm_exception_name(e->vector) : "none",
+			(unsigned long long)(count ? e->errcode : 0));
 		return;
 	}
-	pass("#PF");
+	tst_res(TPASS, "#PF");
 	/* SDM Vol. 3A 4.7 */
-	check_value("error code", c->errcode, seen.errcode);
-	check_value("CR2", exp_cr2, seen.cr2);
+	check_value("error code", c->errcode, e->errcode);
+	check_value("CR2", exp_cr2, e->cr2);
 	/* SDM Vol. 3A 6.5, 6.15 "Interrupt 14": a fault */
-	if (seen.rip == rip)
-		pass("RIP = the %s", exp_rip ? "fetched address" :
-		     "faulting instruction");
+	if (e->rip == rip)
+		tst_res(TPASS, "RIP = the %s", exp_rip ? "fetched address" :
+			"faulting instruction");
 	else
-		fail("RIP: expected 0x%llx (the %s), got 0x%llx",
-		     (unsigned long long)rip, exp_rip ? "fetched address" :
-		     "faulting instruction", (unsigned long long)seen.rip);
+		tst_res(TFAIL, "RIP: expected 0x%llx (the %s), got 0x%llx",
+			(unsigned long long)rip, exp_rip ? "fetched address" :
+			"faulting instruction", (unsigned long long)e->rip);
 }
 
-static void check(const struct pf_case *c)
+static void check(const struct pf_case *c, unsigned long count)
 {
+	const struct kvm_exc_info *e = &kvm_last_exc;
+
 	if (c->vector == X86_PF) {
-		check_pf(c);
-	} else if (seen.count) {
-		fail("expected no exception, got %s (error code 0x%llx, CR2 "
-		     "0x%llx)", kvm_exception_name(seen.vector),
-		     (unsigned long long)seen.errcode,
-		     (unsigned long long)seen.cr2);
+		check_pf(c, count);
+	} else if (count) {
+		tst_res(TFAIL, "expected no exception, got %s (error code "
+			"0x%llx, CR2 0x%llx)", kvm_exception_name(e->vector),
+			(unsigned long long)e->errcode,
+			(unsigned long long)e->cr2);
 	} else {
-		pass("no exception");
+		tst_res(TPASS, "no exception");
 	}
 }
 
-void main(void)
+/* The case tst_case_run() picked. */
+static void run_case(void)
 {
-	uint64_t i = kvm_boot_info()->host_arg;
-	const struct pf_case *c;
+	const struct pf_case *c = &pf_cases[kvm_boot_info()->host_arg];
+	unsigned long count;
 
-	if (i >= ARRAY_SIZE(cases))
-		tst_brk(TBROK, "no case %llu", (unsigned long long)i);
-	c = &cases[i];
-	name = c->name;
 	if (c->need == NEED_NX && !kvm_cpu_has(X86_FEATURE_NX))
-		tst_brk(TCONF, "%s: needs CPUID.80000001H:EDX.NX", name);
+		tst_brk(TCONF, "needs CPUID.80000001H:EDX.NX");
 	if (c->need == NEED_NX && !(kvm_rdmsr(MSR_EFER) & X86_EFER_NXE))
 		kvm_wrmsr(MSR_EFER, kvm_rdmsr(MSR_EFER) | X86_EFER_NXE);
 	build_mappings();
 	if (c->need == NEED_RSVD_BIT && !rsvd_bit)
-		tst_brk(TCONF, "%s: needs MAXPHYADDR < 52 (a reserved "
-			"address bit)", name);
-	set_callbacks(record, NULL);
+		tst_brk(TCONF, "needs MAXPHYADDR < 52 (a reserved address "
+			"bit)");
+	count = kvm_last_exc.count;
+	kvm_exc_clear();
 	c->fn();
-	set_callbacks(NULL, NULL);
+	count = kvm_last_exc.count - count;
 	remove_mappings();
-	check(c);
-	if (!failed) {
-		unsigned int n = passed;
+	check(c, count);
+}
 
-		pass("passed all %u checks", n);
-	}
+static const struct tst_case cases[] = {
+#define PF_CASE(fn, name, vector, errcode, need) { name, run_case },
+	PF_CASES(PF_CASE)
+};
+
+void main(void)
+{
+	tst_case_run(cases, ARRAY_SIZE(cases));
 }
 
 #else /* COMPILE_PAYLOAD */
 
-static const struct {
-	const char *name;
-	enum pf_need need;
-} names[] = {
-#define PF_NAME(fn, name, vector, errcode, need) { name, need },
+static const char *const names[] = {
+#define PF_NAME(fn, name, vector, errcode, need) name,
 	PF_CASES(PF_NAME)
 };
 
-/* What KVM_GET_SUPPORTED_CPUID (the guest's CPUID) says. */
-static int cpu_can(enum pf_need need)
-{
-	struct kvm_cpuid2 *cpuid = tst_kvm_get_cpuid(tst_kvm_open());
-	struct kvm_cpuid_entry2 *e;
-	int ok = 1;
-
-	if (need == NEED_NX) {
-		e = tst_kvm_cpuid_entry(cpuid, 0x80000001, 0);
-		ok = e && (e->edx >> X86_FEATURE_BIT(X86_FEATURE_NX) & 1);
-	} else if (need == NEED_RSVD_BIT) {
-		e = tst_kvm_cpuid_entry(cpuid, 0x80000008, 0);
-		ok = e && (e->eax & 0xff) < 52;
-	}
-	free(cpuid);
-	return ok;
-}
-
 static void run(void)
 {
-	char pattern[160];
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		int ok = cpu_can(names[i].need);
-
-		snprintf(pattern, sizeof(pattern), "%s: %s", names[i].name,
-			 ok ? "passed all" : "needs");
-		tst_kvm_expect_guest_verdict(i, ok ? TPASS : TCONF, pattern);
-	}
+	tst_kvm_run_cases(names, ARRAY_SIZE(names));
 }
 
 static struct tst_test test = {

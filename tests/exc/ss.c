@@ -12,11 +12,12 @@
  * have changed it) and the destination register untouched. The real stack
  * is never non-canonical here (RSP + a non-canonical index, or RBP alone);
  * PUSH with a non-canonical RSP, whose #SS cannot be delivered, is in
- * exc/nested.
+ * exc/nested. KVM_ASM_SAFE_MARK() catches the exception and resumes after
+ * the instruction; one reported at another RIP is not caught and ends the
+ * case with a TBROK naming it.
  *
- * Each case runs in its own VM (guest arg = case index) so that one case
- * the KVM cannot run does not hide the others; the host expects each to
- * end with its "passed all" line and exit status 0.
+ * Each case runs in its own VM (tst_case_run(), tst_kvm_run_cases()) so
+ * that one case the KVM cannot run does not hide the others.
  */
 #include "kvm_test.h"
 
@@ -37,56 +38,9 @@
 
 #include "kvm_x86.h"
 
-/*
- * The instruction under test, where to resume after it and RSP there;
- * written by EXC_ASM() right before the instruction runs.
- */
-uintptr_t exc_insn_ip, exc_resume_ip, exc_rsp;
-uint64_t ss_scratch;
-
-#define EXC_ASM(insn) \
-	"lea 1f(%%rip), %%r11\n\t" \
-	"mov %%r11, exc_insn_ip(%%rip)\n\t" \
-	"lea 2f(%%rip), %%r11\n\t" \
-	"mov %%r11, exc_resume_ip(%%rip)\n\t" \
-	"mov %%rsp, exc_rsp(%%rip)\n\t" \
-	"1: " insn "\n\t" \
-	"2:\n\t"
-
+/* KVM_ASM_SAFE_MARK() clobbers R11. */
 #define CLOBBERS "r11", "r12", "r13", "cc", "memory"
 #define MAGIC	0x5a5a5a5a5a5a5a5aull
-
-struct exc_seen {
-	unsigned int count;
-	uint64_t vector, errcode, rip, rsp, rcx;
-};
-
-static struct exc_seen seen;
-
-static int record(void *userdata, struct kvm_interrupt_frame *ifrm,
-	unsigned long errcode)
-{
-	(void)userdata;
-	seen.count++;
-	seen.vector = ifrm->vector;
-	seen.errcode = errcode;
-	seen.rip = kvm_get_interrupt_ip(ifrm);
-	seen.rsp = ifrm->rsp;
-	seen.rcx = ifrm->regs.rcx;
-	kvm_set_interrupt_ip(ifrm, exc_resume_ip);
-	return 0;
-}
-
-/* Record every exception but #DF, NMI and #MC. */
-static void set_callbacks(tst_interrupt_callback func, void *userdata)
-{
-	unsigned int v;
-
-	for (v = 0; v < 32; v++) {
-		if (v != X86_DF && v != X86_NMI && v != X86_MC)
-			tst_set_interrupt_callback(v, func, userdata);
-	}
-}
 
 /* RCX around the case: MAGIC before, and it must still be MAGIC. */
 static uint64_t rcx_after;
@@ -96,7 +50,7 @@ static void rbp_base(void)
 {
 	__asm__ __volatile__("mov %%rbp, %%r12\n\t"
 			     "mov %[nc], %%rbp\n\t"
-			     EXC_ASM("mov (%%rbp), %%rcx")
+			     KVM_ASM_SAFE_MARK("mov (%%rbp), %%rcx")
 			     "mov %%r12, %%rbp\n\t"
 			     : "+c"(rcx_after)
 			     : [nc] "r"(NONCANON) : CLOBBERS);
@@ -104,21 +58,21 @@ static void rbp_base(void)
 
 static void rsp_base(void)
 {
-	__asm__ __volatile__(EXC_ASM("mov (%%rsp,%%rax), %%rcx")
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("mov (%%rsp,%%rax), %%rcx")
 			     : "+c"(rcx_after)
 			     : "a"(NONCANON) : CLOBBERS);
 }
 
 static void rbp_base_index(void)
 {
-	__asm__ __volatile__(EXC_ASM("mov (%%rbp,%%rax), %%rcx")
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("mov (%%rbp,%%rax), %%rcx")
 			     : "+c"(rcx_after)
 			     : "a"(NONCANON) : CLOBBERS);
 }
 
 static void write_rsp_base(void)
 {
-	__asm__ __volatile__(EXC_ASM("mov %%rcx, (%%rsp,%%rax)")
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("mov %%rcx, (%%rsp,%%rax)")
 			     : "+c"(rcx_after)
 			     : "a"(NONCANON) : CLOBBERS);
 }
@@ -129,7 +83,7 @@ static void leave_noncanon(void)
 	__asm__ __volatile__("mov %%rbp, %%r12\n\t"
 			     "mov %%rsp, %%r13\n\t"
 			     "mov %[nc], %%rbp\n\t"
-			     EXC_ASM("leave")
+			     KVM_ASM_SAFE_MARK("leave")
 			     "mov %%r13, %%rsp\n\t"
 			     "mov %%r12, %%rbp\n\t"
 			     : "+c"(rcx_after)
@@ -138,83 +92,79 @@ static void leave_noncanon(void)
 
 static void rbp_index(void)
 {
-	__asm__ __volatile__(EXC_ASM("mov (%%rax,%%rbp), %%rcx")
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK("mov (%%rax,%%rbp), %%rcx")
 			     : "+c"(rcx_after)
 			     : "a"(NONCANON) : CLOBBERS);
 }
 
 static const struct ss_case {
-	const char *name;
 	void (*fn)(void);
 	int vector;
-} cases[] = {
-#define SS_ENTRY(fn, name, vector) { name, fn, vector },
+} ss_cases[] = {
+#define SS_ENTRY(fn, name, vector) { fn, vector },
 	SS_CASES(SS_ENTRY)
 };
 
-static unsigned int passed, failed;
-
-#define pass(fmt, ...) \
-	(passed++, tst_res(TPASS, "%s: " fmt, c->name, ##__VA_ARGS__))
-#define fail(fmt, ...) \
-	(failed++, tst_res(TFAIL, "%s: " fmt, c->name, ##__VA_ARGS__))
-
-static void check(const struct ss_case *c)
+static void check(const struct ss_case *c, unsigned long count)
 {
-	if (seen.count != 1 || seen.vector != (uint64_t)c->vector) {
-		fail("expected one %s, got %u exception(s), last %s (error "
-		     "code 0x%llx)", kvm_exception_name(c->vector),
-		     seen.count, seen.count ?
-		     kvm_exception_name(seen.vector) : "none",
-		     (unsigned long long)seen.errcode);
+	const struct kvm_exc_info *e = &kvm_last_exc;
+
+	if (count != 1 || e->vector != c->vector) {
+		tst_res(TFAIL, "expected one %s, got %lu exception(s), last %s "
+			"(error code 0x%llx)", kvm_exception_name(c->vector),
+			count, count ? kvm_exception_name(e->vector) : "none",
+			(unsigned long long)(count ? e->errcode : 0));
 		return;
 	}
-	pass("%s", kvm_exception_name(c->vector));
+	tst_res(TPASS, "%s", kvm_exception_name(c->vector));
 	/* SDM Vol. 3A 6.15: #SS(0) and #GP(0) for non-canonical addresses */
-	if (seen.errcode)
-		fail("error code: expected 0x0, got 0x%llx",
-		     (unsigned long long)seen.errcode);
+	if (e->errcode)
+		tst_res(TFAIL, "error code: expected 0x0, got 0x%llx",
+			(unsigned long long)e->errcode);
 	else
-		pass("error code 0x0");
+		tst_res(TPASS, "error code 0x0");
 	/* SDM Vol. 3A 6.5: faults report the faulting instruction. */
-	if (seen.rip == exc_insn_ip)
-		pass("RIP = the faulting instruction");
+	if (e->rip == kvm_mark.insn_ip)
+		tst_res(TPASS, "RIP = the faulting instruction");
 	else
-		fail("RIP: expected the faulting instruction 0x%llx, got "
-		     "0x%llx", (unsigned long long)exc_insn_ip,
-		     (unsigned long long)seen.rip);
-	if (seen.rsp == exc_rsp)
-		pass("RSP in the frame = RSP before the instruction");
+		tst_res(TFAIL, "RIP: expected the faulting instruction 0x%llx, "
+			"got 0x%llx", (unsigned long long)kvm_mark.insn_ip,
+			(unsigned long long)e->rip);
+	if (e->frame.rsp == kvm_mark.rsp)
+		tst_res(TPASS, "RSP in the frame = RSP before the instruction");
 	else
-		fail("RSP in the frame: expected 0x%llx, got 0x%llx",
-		     (unsigned long long)exc_rsp,
-		     (unsigned long long)seen.rsp);
-	if (seen.rcx == MAGIC && rcx_after == MAGIC)
-		pass("RCX untouched");
+		tst_res(TFAIL, "RSP in the frame: expected 0x%llx, got 0x%llx",
+			(unsigned long long)kvm_mark.rsp,
+			(unsigned long long)e->frame.rsp);
+	if (e->frame.regs.rcx == MAGIC && rcx_after == MAGIC)
+		tst_res(TPASS, "RCX untouched");
 	else
-		fail("RCX: expected 0x%llx, got 0x%llx in the frame and "
-		     "0x%llx after", MAGIC, (unsigned long long)seen.rcx,
-		     (unsigned long long)rcx_after);
+		tst_res(TFAIL, "RCX: expected 0x%llx, got 0x%llx in the frame "
+			"and 0x%llx after", MAGIC,
+			(unsigned long long)e->frame.regs.rcx,
+			(unsigned long long)rcx_after);
 }
+
+/* The case tst_case_run() picked. */
+static void run_case(void)
+{
+	const struct ss_case *c = &ss_cases[kvm_boot_info()->host_arg];
+	unsigned long count = kvm_last_exc.count;
+
+	rcx_after = MAGIC;
+	kvm_exc_clear();
+	c->fn();
+	check(c, kvm_last_exc.count - count);
+}
+
+static const struct tst_case cases[] = {
+#define SS_CASE(fn, name, vector) { name, run_case },
+	SS_CASES(SS_CASE)
+};
 
 void main(void)
 {
-	uint64_t i = kvm_boot_info()->host_arg;
-	const struct ss_case *c;
-
-	if (i >= ARRAY_SIZE(cases))
-		tst_brk(TBROK, "no case %llu", (unsigned long long)i);
-	c = &cases[i];
-	rcx_after = MAGIC;
-	set_callbacks(record, NULL);
-	c->fn();
-	set_callbacks(NULL, NULL);
-	check(c);
-	if (!failed) {
-		unsigned int n = passed;
-
-		pass("passed all %u checks", n);
-	}
+	tst_case_run(cases, ARRAY_SIZE(cases));
 }
 
 #else /* COMPILE_PAYLOAD */
@@ -226,14 +176,7 @@ static const char *const names[] = {
 
 static void run(void)
 {
-	char pattern[160];
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		snprintf(pattern, sizeof(pattern), "TPASS: %s: passed all",
-			 names[i]);
-		tst_kvm_expect_guest_verdict(i, TPASS, pattern);
-	}
+	tst_kvm_run_cases(names, ARRAY_SIZE(names));
 }
 
 static struct tst_test test = {

@@ -5,14 +5,15 @@
  * LEA with a register source; MOV to CS; CMPXCHG16B with a register
  * operand; the opcodes that are invalid in 64-bit mode (marked i64 in the
  * opcode map, SDM Vol. 2D Appendix A, Table A-2). #UD is a fault without
- * an error code (SDM Vol. 3A 6.15 "Interrupt 6", Table 6-1): the callback
- * must see error code 0 and RIP = the faulting instruction (SDM Vol. 3A
- * 6.5), and the instruction must not have written memory. A valid LOCK
- * ADD to memory is the control case.
+ * an error code (SDM Vol. 3A 6.15 "Interrupt 6", Table 6-1): the saved
+ * frame must hold error code 0 and RIP = the faulting instruction (SDM
+ * Vol. 3A 6.5), and the instruction must not have written memory. A valid
+ * LOCK ADD to memory is the control case. KVM_ASM_SAFE_MARK() catches the
+ * exception and resumes after the instruction; one reported at another
+ * RIP is not caught and ends the case with a TBROK naming it.
  *
- * Each case runs in its own VM (guest arg = case index) so that one case
- * the KVM cannot run does not hide the others; the host expects each to
- * end with its "passed all" line and exit status 0.
+ * Each case runs in its own VM (tst_case_run(), tst_kvm_run_cases()) so
+ * that one case the KVM cannot run does not hide the others.
  */
 #include "kvm_test.h"
 
@@ -71,139 +72,93 @@
 
 #include "kvm_x86.h"
 
-/*
- * The instruction under test and where to resume after it; written by
- * EXC_ASM() right before the instruction runs.
- */
-uintptr_t exc_insn_ip, exc_resume_ip;
 /* Memory operand of the LOCK cases. */
 uint32_t ud_scratch;
-
-#define EXC_ASM(insn) \
-	"lea 1f(%%rip), %%r11\n\t" \
-	"mov %%r11, exc_insn_ip(%%rip)\n\t" \
-	"lea 2f(%%rip), %%r11\n\t" \
-	"mov %%r11, exc_resume_ip(%%rip)\n\t" \
-	"1: " insn "\n\t" \
-	"2:\n\t"
 
 #define UD_FN(fn, name, insn, vector) \
 static void fn(void) \
 { \
-	__asm__ __volatile__(EXC_ASM(insn) ::: "rax", "r11", "cc", "memory"); \
+	__asm__ __volatile__(KVM_ASM_SAFE_MARK(insn) \
+			     ::: "rax", "r11", "cc", "memory"); \
 }
 UD_CASES(UD_FN)
 
 static const struct ud_case {
-	const char *name;
 	void (*fn)(void);
 	int vector;		/* X86_UD or KVM_NO_EXC */
-} cases[] = {
-#define UD_ENTRY(fn, name, insn, vector) { name, fn, vector },
+} ud_cases[] = {
+#define UD_ENTRY(fn, name, insn, vector) { fn, vector },
 	UD_CASES(UD_ENTRY)
 };
 
-struct exc_seen {
-	unsigned int count;
-	uint64_t vector, errcode, rip;
-};
-
-static struct exc_seen seen;
-
-static int record(void *userdata, struct kvm_interrupt_frame *ifrm,
-	unsigned long errcode)
+static void check_no_exception(uint32_t before, unsigned long count)
 {
-	(void)userdata;
-	seen.count++;
-	seen.vector = ifrm->vector;
-	seen.errcode = errcode;
-	seen.rip = kvm_get_interrupt_ip(ifrm);
-	kvm_set_interrupt_ip(ifrm, exc_resume_ip);
-	return 0;
-}
-
-/* Record every exception but #DF, NMI and #MC. */
-static void set_callbacks(tst_interrupt_callback func, void *userdata)
-{
-	unsigned int v;
-
-	for (v = 0; v < 32; v++) {
-		if (v != X86_DF && v != X86_NMI && v != X86_MC)
-			tst_set_interrupt_callback(v, func, userdata);
-	}
-}
-
-static unsigned int passed, failed;
-
-#define pass(fmt, ...) \
-	(passed++, tst_res(TPASS, "%s: " fmt, c->name, ##__VA_ARGS__))
-#define fail(fmt, ...) \
-	(failed++, tst_res(TFAIL, "%s: " fmt, c->name, ##__VA_ARGS__))
-
-static void check_no_exception(const struct ud_case *c, uint32_t before)
-{
-	if (seen.count)
-		fail("expected no exception, got %s at RIP 0x%llx",
-		     kvm_exception_name(seen.vector),
-		     (unsigned long long)seen.rip);
+	if (count)
+		tst_res(TFAIL, "expected no exception, got %s at RIP 0x%llx",
+			kvm_exception_name(kvm_last_exc.vector),
+			(unsigned long long)kvm_last_exc.rip);
 	else
-		pass("no exception");
+		tst_res(TPASS, "no exception");
 	if (ud_scratch == before + 1)
-		pass("memory incremented");
+		tst_res(TPASS, "memory incremented");
 	else
-		fail("memory: expected %u, got %u", before + 1, ud_scratch);
+		tst_res(TFAIL, "memory: expected %u, got %u", before + 1,
+			ud_scratch);
 }
 
 /* SDM Vol. 3A 6.15 "Interrupt 6": fault, no error code. */
-static void check_ud(const struct ud_case *c, uint32_t before)
+static void check_ud(uint32_t before, unsigned long count)
 {
-	if (seen.count != 1 || seen.vector != X86_UD) {
-		fail("expected one #UD, got %u exception(s), last %s",
-		     seen.count, seen.count ?
-		     kvm_exception_name(seen.vector) : "none");
+	if (count != 1 || kvm_last_exc.vector != X86_UD) {
+		tst_res(TFAIL, "expected one #UD, got %lu exception(s), "
+			"last %s", count, count ?
+			kvm_exception_name(kvm_last_exc.vector) : "none");
 		return;
 	}
-	pass("#UD");
-	if (seen.errcode)
-		fail("error code: expected 0x0, got 0x%llx",
-		     (unsigned long long)seen.errcode);
+	tst_res(TPASS, "#UD");
+	if (kvm_last_exc.errcode)
+		tst_res(TFAIL, "error code: expected 0x0, got 0x%llx",
+			(unsigned long long)kvm_last_exc.errcode);
 	else
-		pass("error code 0x0");
+		tst_res(TPASS, "error code 0x0");
 	/* SDM Vol. 3A 6.5: faults report the faulting instruction. */
-	if (seen.rip == exc_insn_ip)
-		pass("RIP = the faulting instruction");
+	if (kvm_last_exc.rip == kvm_mark.insn_ip)
+		tst_res(TPASS, "RIP = the faulting instruction");
 	else
-		fail("RIP: expected the faulting instruction 0x%llx, got "
-		     "0x%llx", (unsigned long long)exc_insn_ip,
-		     (unsigned long long)seen.rip);
+		tst_res(TFAIL, "RIP: expected the faulting instruction 0x%llx, "
+			"got 0x%llx", (unsigned long long)kvm_mark.insn_ip,
+			(unsigned long long)kvm_last_exc.rip);
 	if (ud_scratch == before)
-		pass("memory not written");
+		tst_res(TPASS, "memory not written");
 	else
-		fail("memory: expected %u (not written), got %u", before,
-		     ud_scratch);
+		tst_res(TFAIL, "memory: expected %u (not written), got %u",
+			before, ud_scratch);
 }
+
+/* The case tst_case_run() picked. */
+static void run_case(void)
+{
+	const struct ud_case *c = &ud_cases[kvm_boot_info()->host_arg];
+	unsigned long count = kvm_last_exc.count;
+	uint32_t before = ud_scratch;
+
+	kvm_exc_clear();
+	c->fn();
+	count = kvm_last_exc.count - count;
+	if (c->vector == KVM_NO_EXC)
+		check_no_exception(before, count);
+	else
+		check_ud(before, count);
+}
+
+static const struct tst_case cases[] = {
+#define UD_CASE(fn, name, insn, vector) { name, run_case },
+	UD_CASES(UD_CASE)
+};
 
 void main(void)
 {
-	uint64_t i = kvm_boot_info()->host_arg;
-	const struct ud_case *c;
-	uint32_t before = ud_scratch;
-
-	if (i >= ARRAY_SIZE(cases))
-		tst_brk(TBROK, "no case %llu", (unsigned long long)i);
-	c = &cases[i];
-	set_callbacks(record, NULL);
-	c->fn();
-	set_callbacks(NULL, NULL);
-	if (c->vector == KVM_NO_EXC)
-		check_no_exception(c, before);
-	else
-		check_ud(c, before);
-	if (!failed) {
-		unsigned int n = passed;
-
-		pass("passed all %u checks", n);
-	}
+	tst_case_run(cases, ARRAY_SIZE(cases));
 }
 
 #else /* COMPILE_PAYLOAD */
@@ -215,14 +170,7 @@ static const char *const names[] = {
 
 static void run(void)
 {
-	char pattern[160];
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		snprintf(pattern, sizeof(pattern), "TPASS: %s: passed all",
-			 names[i]);
-		tst_kvm_expect_guest_verdict(i, TPASS, pattern);
-	}
+	tst_kvm_run_cases(names, ARRAY_SIZE(names));
 }
 
 static struct tst_test test = {
