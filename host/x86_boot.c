@@ -14,6 +14,7 @@
 #define PAGE_ENTRIES	512
 #define TABLE_FLAGS	(X86_PTE_P | X86_PTE_RW | X86_PTE_US)
 #define LEAF_FLAGS	(X86_PTE_P | X86_PTE_RW)
+#define USER_LEAF_FLAGS	(LEAF_FLAGS | X86_PTE_US)
 #define SIZE_2M		0x200000ULL
 
 /* Descriptor access bytes and flags (SDM Vol. 3A 3.4.5) */
@@ -98,8 +99,12 @@ static void build_idt(void *ram, const struct tst_boot_layout *l)
 
 	for (v = 0; v < 256; v++) {
 		uint64_t off = l->isr_table[v];
-		/* int3 and into may be used from ring 3 (as in Linux). */
-		unsigned int dpl = (v == X86_BP || v == X86_OF) ? 3 : 0;
+		/*
+		 * int3 and into may be used from ring 3 (as in Linux), and
+		 * KVM_USER_VECTOR is the user-mode runtime's way back.
+		 */
+		unsigned int dpl = (v == X86_BP || v == X86_OF ||
+				    v == KVM_USER_VECTOR) ? 3 : 0;
 
 		idt[v].offset0 = off & 0xffff;
 		idt[v].selector = KVM_CS64;
@@ -122,9 +127,16 @@ static int page_unmapped(uint64_t gpa)
 	return 0;
 }
 
+/* Supervisor-only below KVM_USER_BASE, user-accessible from there. */
+static uint64_t leaf_flags(uint64_t gpa)
+{
+	return gpa < KVM_USER_BASE ? LEAF_FLAGS : USER_LEAF_FLAGS;
+}
+
 static void build_page_tables(void *ram)
 {
 	uint64_t *pml4 = at(ram, KVM_PML4_BASE);
+	uint64_t *user_pml4 = at(ram, KVM_USER_PML4_BASE);
 	uint64_t *pdpt = at(ram, KVM_PDPT_BASE);
 	uint64_t *pd0 = at(ram, KVM_PD0_BASE), *pd1 = at(ram, KVM_PD1_BASE);
 	uint64_t *pt0 = at(ram, KVM_PT0_BASE);
@@ -132,11 +144,14 @@ static void build_page_tables(void *ram)
 	unsigned int i;
 
 	memset(pml4, 0, KVM_PAGE_SIZE);
+	memset(user_pml4, 0, KVM_PAGE_SIZE);
 	memset(pdpt, 0, KVM_PAGE_SIZE);
 	memset(pd3, 0, KVM_PAGE_SIZE);
 	memset(pt3, 0, KVM_PAGE_SIZE);
 
-	pml4[0] = KVM_PDPT_BASE | TABLE_FLAGS;
+	/* The same tables; U/S = 0 at the top makes the kernel view. */
+	pml4[0] = KVM_PDPT_BASE | X86_PTE_P | X86_PTE_RW;
+	user_pml4[0] = KVM_PDPT_BASE | TABLE_FLAGS;
 	pdpt[0] = KVM_PD0_BASE | TABLE_FLAGS;
 	pdpt[1] = KVM_PD1_BASE | TABLE_FLAGS;
 	pdpt[3] = KVM_PD3_BASE | TABLE_FLAGS;
@@ -144,10 +159,10 @@ static void build_page_tables(void *ram)
 	for (i = 0; i < PAGE_ENTRIES; i++) {
 		uint64_t gpa = (uint64_t)i * KVM_PAGE_SIZE;
 
-		pt0[i] = page_unmapped(gpa) ? 0 : gpa | LEAF_FLAGS;
-		pd0[i] = (uint64_t)i * SIZE_2M | LEAF_FLAGS | X86_PTE_PS;
-		pd1[i] = (uint64_t)(i + PAGE_ENTRIES) * SIZE_2M | LEAF_FLAGS |
-			 X86_PTE_PS;
+		pt0[i] = page_unmapped(gpa) ? 0 : gpa | leaf_flags(gpa);
+		pd0[i] = (uint64_t)i * SIZE_2M | USER_LEAF_FLAGS | X86_PTE_PS;
+		pd1[i] = (uint64_t)(i + PAGE_ENTRIES) * SIZE_2M |
+			 USER_LEAF_FLAGS | X86_PTE_PS;
 	}
 	pd0[0] = KVM_PT0_BASE | TABLE_FLAGS;
 

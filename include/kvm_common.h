@@ -8,8 +8,10 @@
 #ifndef KVM_COMMON_H
 #define KVM_COMMON_H
 
+#ifndef __ASSEMBLER__
 #include <stdint.h>
 #include <stddef.h>
+#endif /* __ASSEMBLER__ */
 
 /* Result types (LTP values). Errno flags are not supported. */
 #define TPASS	0
@@ -38,12 +40,14 @@
  * address to KVM_UCALL_PORT with a 32-bit OUT. The host validates every
  * field before use.
  */
+#ifndef __ASSEMBLER__
 struct tst_kvm_result {
 	int32_t result;
 	int32_t lineno;
 	uint64_t file_addr;	/* guest address of the file name string */
 	char message[];		/* NUL-terminated, within the page */
 };
+#endif /* __ASSEMBLER__ */
 
 #define KVM_PAGE_SIZE		0x1000ULL
 #define KVM_RESULT_BASEADDR	0xfffff000ULL
@@ -76,6 +80,7 @@ struct tst_kvm_result {
 #define KVM_PD3_BASE		0x8000	/* 3-4 GiB: only the result page */
 #define KVM_PT3_BASE		0x9000
 #define KVM_BOOT_INFO_BASE	0xa000	/* struct kvm_boot_info */
+#define KVM_USER_PML4_BASE	0xb000	/* the user address space (below) */
 #define KVM_IST1_GUARD		0x10000	/* unmapped */
 #define KVM_IST1_TOP		0x15000	/* #DF stack, 16 KiB */
 #define KVM_IST2_GUARD		0x15000	/* unmapped */
@@ -96,6 +101,22 @@ struct tst_kvm_result {
 #define KVM_TSS_SEL		0x38	/* 16-byte descriptor */
 #define KVM_GDT_ENTRIES		10	/* the TSS takes two */
 
+/*
+ * User mode. The host builds two address spaces over the same tables: the
+ * kernel one (CR3 = KVM_PML4_BASE, whose PML4 entry has U/S = 0, so every
+ * page is supervisor-only and SMEP/SMAP are safe to enable) and the user
+ * one (CR3 = KVM_USER_PML4_BASE, U/S = 1 at the top), where everything
+ * from KVM_USER_BASE up (payload, heap) is user-accessible and the system
+ * area below it (GDT, IDT, TSS, page tables, ring-0 stacks) is not.
+ * KVM_USER_VECTOR is an interrupt gate with DPL 3: the user-mode runtime's
+ * way back to ring 0. A SYSCALL reaches the interrupt dispatch as the
+ * pseudo-vector KVM_SYSCALL_VECTOR.
+ */
+#define KVM_MAX_VCPUS		8
+#define KVM_USER_BASE		0x100000
+#define KVM_USER_VECTOR		0x80
+#define KVM_SYSCALL_VECTOR	0x100
+
 /* Interrupt stack table slots used by the default IDT. */
 #define KVM_IST_DF		1
 #define KVM_IST_NMI		2
@@ -103,6 +124,7 @@ struct tst_kvm_result {
 #define KVM_BOOT_INFO_MAGIC	0x4b564d43484b4231ULL	/* "KVMCHKB1" */
 
 /* Written by the host before the first KVM_RUN; read-only for the guest. */
+#ifndef __ASSEMBLER__
 struct kvm_boot_info {
 	uint64_t magic;
 	uint64_t ram_size;	/* bytes of RAM at guest-physical 0 */
@@ -141,5 +163,6 @@ struct kvm_exception_report {
 	uint32_t nesting;	/* > 0: exception raised inside a handler */
 	uint32_t reserved;
 };
+#endif /* __ASSEMBLER__ */
 
 #endif /* KVM_COMMON_H */

@@ -48,6 +48,8 @@ kvm_isr_common:
 	movq %rsp, %rdi
 	cld
 	call kvm_handle_interrupt
+	testl %eax, %eax
+	jnz kvm_sysret_exit
 	addq $16, %rsp
 	popq %r15
 	popq %r14
@@ -66,6 +68,27 @@ kvm_isr_common:
 	popq %rax
 	addq $16, %rsp
 	iretq
+
+/* Back to ring 3 with SYSRETQ: RCX and R11 in the frame hold RIP, RFLAGS. */
+kvm_sysret_exit:
+	addq $16, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	movq 40(%rsp), %rsp	/* vector, errcode, rip, cs, rflags, rsp */
+	sysretq
 	.size kvm_isr_common, . - kvm_isr_common
 
 	.altmacro

@@ -14,7 +14,9 @@ struct kvm_extable_entry {
 extern const struct kvm_extable_entry __kvm_extable_start[];
 extern const struct kvm_extable_entry __kvm_extable_end[];
 
-void kvm_handle_interrupt(struct kvm_interrupt_frame *frame);
+int kvm_handle_interrupt(struct kvm_interrupt_frame *frame);
+int kvm_user_dispatch(struct kvm_interrupt_frame *frame);
+void kvm_user_exception(struct kvm_interrupt_frame *frame);
 
 struct kvm_exc_info kvm_last_exc = { .vector = KVM_NO_EXC };
 volatile unsigned long kvm_interrupt_count[256];
@@ -121,20 +123,43 @@ static __kvm_noreturn void report_exception(
 	kvm_exit();
 }
 
-void kvm_handle_interrupt(struct kvm_interrupt_frame *frame)
+static int from_user(const struct kvm_interrupt_frame *frame)
+{
+	return (frame->cs & 3) == 3;
+}
+
+/*
+ * Every interrupt, exception and SYSCALL (user.c) comes here. Returns 0 to
+ * go back with IRETQ, 1 with SYSRETQ. Order: the user-mode runtime's own
+ * events (its return path, system calls from ring 3), exception-table
+ * fixups, the vector's callback, the end of a user-mode run (exception
+ * from ring 3), else the test ends with TBROK.
+ */
+int kvm_handle_interrupt(struct kvm_interrupt_frame *frame)
 {
 	unsigned int vector = frame->vector & 0xff;
 	tst_interrupt_callback func;
+	int ret;
 
+	if (from_user(frame) || frame->vector == KVM_SYSCALL_VECTOR) {
+		ret = kvm_user_dispatch(frame);
+		if (ret >= 0)
+			return ret;
+	}
 	kvm_interrupt_count[vector]++;
 	if (apply_fixup(frame))
-		return;
+		return 0;
 
 	nesting++;
 	func = handlers[vector].func;
 	if (func && !func(handlers[vector].userdata, frame, frame->errcode)) {
 		nesting--;
-		return;
+		return 0;
+	}
+	if (from_user(frame)) {
+		nesting--;
+		kvm_user_exception(frame);
+		nesting++;
 	}
 	report_exception(frame);
 }
