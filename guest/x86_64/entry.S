@@ -48,9 +48,9 @@ kvm_isr_common:
 	movq %rsp, %rdi
 	cld
 	call kvm_handle_interrupt
+	/* Nonzero: back with SYSRETQ. LEA and POP leave the flags alone. */
 	testl %eax, %eax
-	jnz kvm_sysret_exit
-	addq $16, %rsp
+	leaq 16(%rsp), %rsp
 	popq %r15
 	popq %r14
 	popq %r13
@@ -66,28 +66,11 @@ kvm_isr_common:
 	popq %rcx
 	popq %rbx
 	popq %rax
+	jnz 1f
 	addq $16, %rsp
 	iretq
-
-/* Back to ring 3 with SYSRETQ: RCX and R11 in the frame hold RIP, RFLAGS. */
-kvm_sysret_exit:
-	addq $16, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
-	movq 40(%rsp), %rsp	/* vector, errcode, rip, cs, rflags, rsp */
+	/* SYSRETQ: RCX and R11 in the frame hold RIP and RFLAGS. */
+1:	movq 40(%rsp), %rsp	/* vector, errcode, rip, cs, rflags, rsp */
 	sysretq
 	.size kvm_isr_common, . - kvm_isr_common
 
