@@ -18,12 +18,19 @@
 #include "tst_test.h"
 #include "internal.h"
 
-#define CHILD_TIMEOUT	3	/* seconds, times the timeout multiplier */
+#define CHILD_TIMEOUT	3	/* default seconds, times the multiplier */
 #define CHILD_GRACE	10	/* more seconds before the parent kills it */
 #define CAPTURE_HEAD	(64 * 1024)
 #define CAPTURE_TAIL	(192 * 1024)
 #define SHOW_MAX	200	/* characters of the matched line shown */
 #define SHOW_LINES	20	/* lines of output shown from each end */
+
+static double child_timeout = CHILD_TIMEOUT;
+
+void tst_kvm_expect_timeout(double seconds)
+{
+	child_timeout = seconds > 0 ? seconds : CHILD_TIMEOUT;
+}
 
 static const char *type_tag(int ttype)
 {
@@ -44,7 +51,7 @@ static __attribute__((noreturn)) void child(int fd, void (*fn)(void))
 	dup2(fd, STDERR_FILENO);
 	close(fd);
 	tst_harness_child_reset();
-	tst_watchdog_start(CHILD_TIMEOUT * tst_timeout_mul());
+	tst_watchdog_start(child_timeout * tst_timeout_mul());
 	fn();
 	tst_abort();
 }
@@ -269,7 +276,7 @@ static void run_child(void (*fn)(void), struct child_run *r)
 	}
 	close(fds[1]);
 
-	r->ended = !capture(fds[0], cap, now() + CHILD_TIMEOUT *
+	r->ended = !capture(fds[0], cap, now() + child_timeout *
 			    tst_timeout_mul() + CHILD_GRACE);
 	close(fds[0]);
 	if (!r->ended)

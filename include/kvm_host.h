@@ -273,6 +273,14 @@ int tst_kvm_wait_guest(struct tst_kvm_instance *inst, int timeout_ms);
 void tst_kvm_clear_guest_signal(struct tst_kvm_instance *inst);
 
 /*
+ * Watchdog timeout (seconds, times KVMCHECK_TIMEOUT_MUL) of the child each
+ * following scenario or case runs in; 0 restores the default of 3 s. For
+ * scenarios that are slow by design (a console flood), so that load on
+ * the machine cannot turn their verdict into a timeout.
+ */
+void tst_kvm_expect_timeout(double seconds);
+
+/*
  * Checks how a run ends, from the outside: runs @fn (which creates, runs
  * and destroys a VM) in a child process with its output captured and its
  * own short watchdog (3 s times the timeout multiplier). TPASS if the
