@@ -7,7 +7,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-headers="include/tst_test.h include/kvm_host.h include/kvm_guest.h include/kvm_x86.h"
+headers="include/tst_test.h include/kvm_host.h include/kvm_guest.h include/kvm_x86.h include/kvm_smp.h"
 doc=docs/api.md
 
 names=$(
