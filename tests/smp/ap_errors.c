@@ -24,6 +24,9 @@
  *     its RIP in the spinning function.
  *  6. CPU 1 spins forever in work queued with on_cpu_async() and main()
  *     returns: CPU 0 waits for it, and at the timeout says so.
+ *
+ * And a VM asking for more vCPUs than kvmcheck has room for (9) is a
+ * TBROK at creation.
  */
 #include "kvm_test.h"
 
@@ -111,6 +114,17 @@ void main(void)
 
 #else /* COMPILE_PAYLOAD */
 
+static void too_many_vcpus(void)
+{
+	static const struct tst_kvm_vm_opts nine = {
+		.nr_vcpus = TST_KVM_MAX_VCPUS + 1,
+	};
+	struct tst_kvm_instance inst;
+
+	tst_kvm_create_instance_opts(&inst, &nine);
+	tst_res(TFAIL, "created a VM with %u vCPUs", nine.nr_vcpus);
+}
+
 static void run(void)
 {
 	tst_kvm_expect_guest_verdict(0, TFAIL, "TFAIL: CPU 1: deliberate "
@@ -131,6 +145,8 @@ static void run(void)
 	tst_kvm_expect_guest_verdict(6, TBROK, "TBROK: CPU 0: guest still "
 		"waiting for CPU 1 to finish its work (main() returned) after "
 		"* s at RIP=0x*");
+	tst_kvm_expect_verdict(too_many_vcpus, TBROK, "TBROK: 9 vCPUs "
+		"requested; kvmcheck supports at most 8");
 }
 
 static const struct tst_kvm_vm_opts opts = { .nr_vcpus = 2 };
