@@ -47,7 +47,7 @@ static struct {
 } barrier;
 
 /* Checks of a waiting CPU before it parks (each ~1 us if emulated). */
-#define BARRIER_SPINS	64
+#define BARRIER_SPINS	16
 
 void kvm_smp_ap_main(void) __kvm_noreturn;
 void kvm_smp_wait_idle(void);

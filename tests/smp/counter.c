@@ -26,7 +26,7 @@
 #include "kvm_test.h"
 
 #define NR_CPUS		4
-#define DEFAULT_ITERS	5000
+#define DEFAULT_ITERS	2000
 
 #ifdef COMPILE_PAYLOAD
 

@@ -19,23 +19,27 @@
  * iteration. The same loop without MFENCE is run for comparison and only
  * printed: there r0 = r1 = 0 is allowed.
  *
- * What this does and does not show here: the two CPUs start each
- * iteration together (smp_barrier(), which spins first), but where ring 0
- * is emulated (kvm_pvm) each instruction takes about a microsecond, far
- * longer than a store buffer takes to drain, so even without MFENCE the
- * relaxed outcome is not expected: the test then shows that MFENCE and
- * the memory accesses around it keep program order on each CPU and that
- * the stores become visible to the other CPU, but it cannot show that
- * MFENCE is what forbids r0 = r1 = 0. The printed count of overlapped
- * iterations (r0 = r1 = 1) says how often the two sequences ran at the
- * same time. Where ring 0 runs natively (stock KVM) the unfenced loop does
- * show r0 = r1 = 0; here, running the loop in ring 3 (native on kvm_pvm)
- * would give the test that power once user mode exists.
+ * The two CPUs start each iteration at the same TSC value (after a
+ * barrier; the delay adapts to how fast the barrier releases both), and
+ * the printed count of r0 = r1 = 1 says in how many iterations the two
+ * sequences really overlapped; only those can show the relaxed outcome.
+ *
+ * What this does and does not show here: where ring 0 is emulated
+ * (kvm_pvm) each instruction takes about a microsecond, far longer than a
+ * store buffer takes to drain, so even overlapping iterations without
+ * MFENCE are not expected to give r0 = r1 = 0: the test then shows that
+ * the stores and loads around MFENCE keep program order and that each
+ * store becomes visible to the other CPU, but not that MFENCE is what
+ * forbids r0 = r1 = 0. Where ring 0 runs natively (stock KVM) the unfenced
+ * loop does show r0 = r1 = 0; on kvm_pvm, running the loop in ring 3
+ * (native there) would give the test that power once user mode exists.
  */
 #include "kvm_test.h"
 
-#define DEFAULT_ITERS	1000
+#define DEFAULT_ITERS	500
 #define MAX_ITERS	100000
+#define MIN_DELAY	2000		/* TSC cycles */
+#define MAX_DELAY	(1ULL << 24)
 
 #ifdef COMPILE_PAYLOAD
 
@@ -46,11 +50,15 @@ static volatile uint32_t y __attribute__((aligned(64)));
 static uint8_t r0[MAX_ITERS], r1[MAX_ITERS];
 static uint32_t iters;
 static int fenced;
-/* TSC value at which both CPUs run the iteration. */
+/*
+ * Both CPUs start an iteration at the same TSC value, start_tsc, set by
+ * CPU 0 before the barrier. The delay adapts to how long the barrier
+ * takes to release both CPUs on this machine: doubled after an iteration
+ * a CPU reached too late, slowly lowered otherwise.
+ */
 static volatile uint64_t start_tsc;
-
-/* TSC cycles from the barrier to the common start. */
-#define START_DELAY	100000
+static volatile uint32_t late;
+static uint64_t start_delay = MIN_DELAY;
 
 static uint32_t store_fence_load(volatile uint32_t *store,
 	volatile uint32_t *load)
@@ -71,6 +79,15 @@ static uint32_t store_fence_load(volatile uint32_t *store,
 	return v;
 }
 
+static void adapt_delay(void)
+{
+	if (late && start_delay < MAX_DELAY)
+		start_delay *= 2;
+	else if (!late && start_delay > MIN_DELAY)
+		start_delay -= start_delay / 16;
+	late = 0;
+}
+
 /* Both CPUs: ITERS rounds of reset, go, store/load, done. */
 static void litmus(void *arg)
 {
@@ -81,9 +98,12 @@ static void litmus(void *arg)
 	for (i = 0; i < iters; i++) {
 		if (!cpu) {
 			x = y = 0;
-			start_tsc = kvm_rdtsc() + START_DELAY;
+			adapt_delay();
+			start_tsc = kvm_rdtsc() + start_delay;
 		}
 		smp_barrier();
+		if (kvm_rdtsc() >= start_tsc)
+			late = 1;
 		while (kvm_rdtsc() < start_tsc)
 			;
 		if (!cpu)
@@ -134,6 +154,8 @@ void main(void)
 
 	first = run_litmus(1, o);
 	print_outcomes("with MFENCE", o);
+	tst_res(TINFO, "common start %llu TSC cycles after CPU 0 enters the "
+		"barrier (adapted)", (unsigned long long)start_delay);
 	/* SDM Vol. 3A 8.2.2, Vol. 2B MFENCE: r0 = r1 = 0 is forbidden. */
 	if (first < 0)
 		tst_res(TPASS, "with MFENCE: r0 = r1 = 0 never seen in %u "
