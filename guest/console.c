@@ -7,12 +7,33 @@
 
 #define CONSOLE_BUF 512
 
-void kvm_console_write(const char *buf, size_t len)
+/* Whole writes of different CPUs do not interleave on the console. */
+static volatile uint32_t console_lock;
+
+static void lock_console(void)
+{
+	while (__atomic_exchange_n(&console_lock, 1, __ATOMIC_ACQUIRE))
+		__asm__ __volatile__("pause" ::: "memory");
+}
+
+static void unlock_console(void)
+{
+	__atomic_store_n(&console_lock, 0, __ATOMIC_RELEASE);
+}
+
+static void write_bytes(const char *buf, size_t len)
 {
 	__asm__ __volatile__("rep outsb"
 			     : "+S"(buf), "+c"(len)
 			     : "d"((uint16_t)KVM_COM1_PORT)
 			     : "memory");
+}
+
+void kvm_console_write(const char *buf, size_t len)
+{
+	lock_console();
+	write_bytes(buf, len);
+	unlock_console();
 }
 
 int vprintf(const char *fmt, va_list ap)
@@ -38,8 +59,10 @@ int printf(const char *fmt, ...)
 
 int puts(const char *s)
 {
-	kvm_console_write(s, strlen(s));
-	kvm_console_write("\n", 1);
+	lock_console();
+	write_bytes(s, strlen(s));
+	write_bytes("\n", 1);
+	unlock_console();
 	return 1;
 }
 

@@ -7,9 +7,11 @@
  */
 #include "kvm_guest.h"
 
+/* This CPU's (each vCPU has its own boot info and result page). */
 const struct kvm_boot_info *kvm_boot_info(void)
 {
-	return (const struct kvm_boot_info *)KVM_BOOT_INFO_BASE;
+	return (const struct kvm_boot_info *)(uintptr_t)
+		KVM_CPU_BOOT_INFO(smp_id());
 }
 
 static struct tst_kvm_result *result_page(void)
@@ -44,8 +46,12 @@ void tst_vres_(const char *file, int lineno, int result, const char *fmt,
 			       case_name);
 		if (len >= (int)KVM_RESULT_MSG_SIZE)
 			len = KVM_RESULT_MSG_SIZE - 1;
-		case_passed += result == TPASS;
-		case_failed += result == TFAIL || result == TBROK;
+		/* Any CPU may report within a case. */
+		__atomic_add_fetch(&case_passed, result == TPASS,
+				   __ATOMIC_RELAXED);
+		__atomic_add_fetch(&case_failed,
+				   result == TFAIL || result == TBROK,
+				   __ATOMIC_RELAXED);
 	}
 	len += kvm_vsnprintf(res->message + len, KVM_RESULT_MSG_SIZE - len,
 			     fmt, ap);

@@ -5,8 +5,11 @@
  * platform's answer when none does (reads return all-ones, as on a PC
  * bus with nothing decoding the address; writes are dropped with a TWARN
  * naming the address, data and guest RIP, for the first few of a run).
+ * In an SMP VM the bus runs one device handler at a time.
  */
+#include <pthread.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include "tst_test.h"
 #include "internal.h"
@@ -84,7 +87,7 @@ static void warn_unclaimed_write(struct tst_kvm_instance *inst,
 	if (++bus->unclaimed_writes > UNCLAIMED_WARN_LIMIT)
 		return;
 	memcpy(&value, data, len < sizeof(value) ? len : sizeof(value));
-	if (!ioctl(inst->vcpu_fd, KVM_GET_REGS, &regs))
+	if (!ioctl(tst_kvm_cur_fd(inst), KVM_GET_REGS, &regs))
 		tst_kvm_symbolize(inst, regs.rip, sym, sizeof(sym));
 	else
 		regs.rip = 0;
@@ -95,7 +98,29 @@ static void warn_unclaimed_write(struct tst_kvm_instance *inst,
 		"; further unclaimed writes are not shown" : "");
 }
 
-enum tst_kvm_action tst_kvm_bus_access(struct tst_kvm_instance *inst,
+/*
+ * The instance's bus lock, given up for a halt when the test is being
+ * stopped (its holder may have ended the test from a handler).
+ */
+static void bus_lock(struct tst_kvm_instance *inst)
+{
+	struct timespec ts;
+
+	for (;;) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		if (!pthread_mutex_timedlock(&inst->bus_lock, &ts))
+			return;
+		if (tst_vcpu_stop_requested())
+			tst_vcpu_thread_halt();
+	}
+}
+
+static enum tst_kvm_action dispatch(struct tst_kvm_instance *inst,
 	struct tst_kvm_bus *bus, uint64_t addr, void *data,
 	unsigned int len, int is_write)
 {
@@ -113,4 +138,23 @@ enum tst_kvm_action tst_kvm_bus_access(struct tst_kvm_instance *inst,
 		memset(data, 0xff, len);
 	}
 	return TST_KVM_CONTINUE;
+}
+
+/*
+ * Devices of an SMP VM are reached from several vCPU threads: one handler
+ * at a time, except for TST_KVM_DEV_CONCURRENT devices.
+ */
+enum tst_kvm_action tst_kvm_bus_access(struct tst_kvm_instance *inst,
+	struct tst_kvm_bus *bus, uint64_t addr, void *data,
+	unsigned int len, int is_write)
+{
+	const struct tst_kvm_device *d = find(bus, addr, len);
+	enum tst_kvm_action action;
+
+	if (inst->nr_vcpus < 2 || (d && (d->flags & TST_KVM_DEV_CONCURRENT)))
+		return dispatch(inst, bus, addr, data, len, is_write);
+	bus_lock(inst);
+	action = dispatch(inst, bus, addr, data, len, is_write);
+	pthread_mutex_unlock(&inst->bus_lock);
+	return action;
 }

@@ -343,7 +343,7 @@ static void run_scenario(void)
 {
 	struct tst_kvm_instance inst;
 
-	tst_kvm_create_instance(&inst, DEFAULT_RAM_SIZE);
+	tst_kvm_create_default_instance(&inst);
 	tst_kvm_set_guest_arg(&inst, scenario_arg);
 	tst_kvm_run_instance(&inst);
 	tst_kvm_destroy_instance(&inst);

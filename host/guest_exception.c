@@ -103,22 +103,29 @@ void tst_kvm_report_exception(struct tst_kvm_instance *inst,
 {
 	const struct kvm_interrupt_frame *f = &rep->frame;
 	char vbuf[48], ecbuf[96], sym[128], cr2[48] = "", last[300] = "";
+	char prefix[16], *last_file;
+	int *last_line;
 
 	tst_kvm_symbolize(inst, f->rip, sym, sizeof(sym));
 	decode_errcode(f->vector, f->errcode, ecbuf, sizeof(ecbuf));
 	if (f->vector == X86_PF)
 		snprintf(cr2, sizeof(cr2), ", CR2=0x%llx",
 			 (unsigned long long)f->cr2);
-	if (inst->last_line)
+	tst_kvm_cur_last_report(inst, &last_file, &last_line);
+	if (*last_line)
 		snprintf(last, sizeof(last), "; last report at %s:%d",
-			 inst->last_file, inst->last_line);
+			 last_file, *last_line);
 
-	tst_res(TBROK, "unhandled %s in guest%s: error code 0x%llx%s%s at "
-		"RIP=0x%llx (%s)%s", vector_name(f->vector, vbuf, sizeof(vbuf)),
+	tst_kvm_report_lock();
+	tst_res(TBROK, "%sunhandled %s in guest%s: error code 0x%llx%s%s at "
+		"RIP=0x%llx (%s)%s",
+		tst_kvm_cpu_prefix(inst, prefix, sizeof(prefix)),
+		vector_name(f->vector, vbuf, sizeof(vbuf)),
 		rep->nesting ? " (raised inside an exception handler)" : "",
 		(unsigned long long)f->errcode, ecbuf, cr2,
 		(unsigned long long)f->rip, sym, last);
 	dump_frame(rep);
 	tst_kvm_print_backtrace(inst, f->rip, f->regs.rbp);
+	tst_kvm_report_unlock();
 	tst_abort();
 }

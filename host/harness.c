@@ -143,11 +143,13 @@ static __attribute__((noreturn)) void finish(void)
 
 void tst_abort(void)
 {
-	/* The first caller cleans up and exits; later ones wait for that. */
-	if (pthread_mutex_trylock(&abort_lock)) {
-		for (;;)
-			pause();
-	}
+	/*
+	 * The first caller stops the other vCPU threads, cleans up and
+	 * exits; later ones halt until that.
+	 */
+	if (pthread_mutex_trylock(&abort_lock))
+		tst_vcpu_thread_halt();
+	tst_vcpu_threads_stop();
 	if (setup_done && self->cleanup) {
 		setup_done = 0;
 		self->cleanup();

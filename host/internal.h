@@ -53,6 +53,7 @@ struct tst_boot_layout {
 	uint64_t isr_table[256];	/* guest addresses of the stubs */
 	int nx;				/* EFER.NXE available */
 	int osxsave;			/* CR4.OSXSAVE available */
+	unsigned int nr_vcpus;		/* 0 means 1 */
 };
 
 /* Write GDT, TSS, IDT, page tables and boot info into guest RAM. */
@@ -62,6 +63,11 @@ void tst_x86_initial_sregs(struct kvm_sregs *sregs,
 	const struct tst_boot_layout *l);
 void tst_x86_initial_regs(struct kvm_regs *regs,
 	const struct tst_boot_layout *l);
+/* The same for vCPU @cpu (own TR, stack and boot info). */
+void tst_x86_initial_sregs_cpu(struct kvm_sregs *sregs,
+	const struct tst_boot_layout *l, unsigned int cpu);
+void tst_x86_initial_regs_cpu(struct kvm_regs *regs,
+	const struct tst_boot_layout *l, unsigned int cpu);
 
 /* Buses and devices (bus.c, dev_*.c, ucall.c) */
 void tst_kvm_bus_init(struct tst_kvm_bus *bus, const char *name);
@@ -86,6 +92,9 @@ void tst_kvm_describe_exit(const struct tst_kvm_instance *inst, char *buf,
 /* "backtrace: f+0x1 <- g+0x2 ..." from the guest's frame-pointer chain. */
 void tst_kvm_print_backtrace(const struct tst_kvm_instance *inst,
 	uint64_t rip, uint64_t rbp);
+/* Held while one vCPU's report (line, dump, backtrace) is printed. */
+void tst_kvm_report_lock(void);
+void tst_kvm_report_unlock(void);
 /* Report an unhandled guest exception and end the test (TBROK). */
 void tst_kvm_report_exception(struct tst_kvm_instance *inst,
 	const struct kvm_exception_report *rep) __attribute__((noreturn));
@@ -98,6 +107,46 @@ double tst_watchdog_seconds(void);
 /* Register the calling thread as running @run so kicks reach it. */
 void tst_vcpu_thread_enter(struct kvm_run *run);
 void tst_vcpu_thread_leave(void);
+/* Send the kick signal to thread @tid (sets its kvm_run.immediate_exit). */
+void tst_vcpu_thread_kick(int tid);
+/*
+ * Test ending: tst_vcpu_threads_stop() (first tst_abort()) asks every other
+ * vCPU thread to halt and waits for that, briefly; a vCPU thread that sees
+ * tst_vcpu_stop_requested() calls tst_vcpu_thread_halt() and never returns.
+ */
+void tst_vcpu_threads_stop(void);
+int tst_vcpu_stop_requested(void);
+void tst_vcpu_thread_halt(void) __attribute__((noreturn));
+
+/* SMP and the calling thread's vCPU (smp.c) */
+/* The vCPU of @inst the calling thread runs, NULL on other threads. */
+struct tst_kvm_vcpu *tst_kvm_this_vcpu(const struct tst_kvm_instance *inst);
+void tst_kvm_set_this_vcpu(struct tst_kvm_vcpu *v);
+/*
+ * The calling thread's vCPU (vCPU 0 on a thread that runs none): its fd,
+ * kvm_run, result page, boot info and last guest report.
+ */
+int tst_kvm_cur_fd(const struct tst_kvm_instance *inst);
+struct kvm_run *tst_kvm_cur_run(const struct tst_kvm_instance *inst);
+struct tst_kvm_result *tst_kvm_cur_result(const struct tst_kvm_instance *inst);
+struct kvm_boot_info *tst_kvm_cur_boot_info(
+	const struct tst_kvm_instance *inst);
+void tst_kvm_cur_last_report(const struct tst_kvm_instance *inst,
+	char **file, int **line);
+/* "CPU <n>: " on a vCPU thread of an SMP VM, else "". */
+const char *tst_kvm_cpu_prefix(const struct tst_kvm_instance *inst,
+	char *buf, size_t len);
+void tst_kvm_add_smp_device(struct tst_kvm_instance *inst);
+/* Start the AP threads; after CPU 0's loop, join them. */
+void tst_kvm_smp_start(struct tst_kvm_instance *inst);
+void tst_kvm_smp_join(struct tst_kvm_instance *inst);
+/* vCPU @v left its loop: end the run on every other vCPU. */
+void tst_kvm_smp_vcpu_done(struct tst_kvm_instance *inst,
+	struct tst_kvm_vcpu *v);
+/* One vCPU's run loop (run_loop.c). */
+void tst_kvm_run_vcpu(struct tst_kvm_instance *inst, struct tst_kvm_vcpu *v);
+/* A VM as the test's kvm_opts say (instance.c). */
+void tst_kvm_create_default_instance(struct tst_kvm_instance *inst);
 
 /* Harness hooks (harness.c) */
 /* In a forked child: forget the parent's results and cleanup. */

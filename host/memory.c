@@ -142,16 +142,21 @@ static void paging_regs(const struct tst_kvm_instance *inst,
 	struct kvm_sregs *sregs)
 {
 	struct tst_kvm_instance *cache = (struct tst_kvm_instance *)inst;
+	unsigned int cpu = tst_kvm_current_cpu(inst);
 
+	/* A vCPU thread reads its own vCPU, which is stopped in an exit. */
 	if (__atomic_load_n(&inst->running, __ATOMIC_ACQUIRE) &&
+	    !tst_kvm_this_vcpu(inst) &&
 	    !pthread_equal(pthread_self(), inst->run_thread)) {
 		sregs->cr0 = inst->paging_cr0;
 		sregs->cr3 = inst->paging_cr3;
 		sregs->efer = inst->paging_efer;
 		return;
 	}
-	if (ioctl(inst->vcpu_fd, KVM_GET_SREGS, sregs))
+	if (ioctl(tst_kvm_cur_fd(inst), KVM_GET_SREGS, sregs))
 		tst_brk(TBROK, "KVM_GET_SREGS: %m");
+	if (cpu)
+		return;		/* the cache holds vCPU 0's */
 	cache->paging_cr0 = sregs->cr0;
 	cache->paging_cr3 = sregs->cr3;
 	cache->paging_efer = sregs->efer;

@@ -5,6 +5,8 @@
  * exits without a handler are unexpected and end the test with a TBROK
  * that decodes the exit and dumps the vCPU. A failing KVM_RUN is either a
  * kick (EINTR: check the watchdog, run again) or the end of the test.
+ * Each vCPU of an SMP VM runs this loop on its own thread (host/smp.c);
+ * the handlers act on the calling thread's vCPU (tst_kvm_cur_run()).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -133,7 +135,7 @@ static void hex_bytes(char *buf, size_t len, const uint8_t *data,
 void tst_kvm_describe_exit(const struct tst_kvm_instance *inst, char *buf,
 	size_t len)
 {
-	const struct kvm_run *run = inst->vcpu_info;
+	const struct kvm_run *run = tst_kvm_cur_run(inst);
 	char data[64];
 	uint32_t i, n;
 
@@ -201,7 +203,7 @@ void tst_kvm_describe_exit(const struct tst_kvm_instance *inst, char *buf,
 
 static enum tst_kvm_action handle_io(struct tst_kvm_instance *inst)
 {
-	struct kvm_run *run = inst->vcpu_info;
+	struct kvm_run *run = tst_kvm_cur_run(inst);
 	uint8_t *data = (uint8_t *)run + run->io.data_offset;
 	uint64_t total = (uint64_t)run->io.size * run->io.count;
 	int is_write = run->io.direction == KVM_EXIT_IO_OUT;
@@ -226,7 +228,7 @@ static enum tst_kvm_action handle_io(struct tst_kvm_instance *inst)
 
 static enum tst_kvm_action handle_mmio(struct tst_kvm_instance *inst)
 {
-	struct kvm_run *run = inst->vcpu_info;
+	struct kvm_run *run = tst_kvm_cur_run(inst);
 
 	if (!run->mmio.len || run->mmio.len > sizeof(run->mmio.data))
 		tst_kvm_brk(inst, "KVM reported an MMIO access of %u bytes",
@@ -288,7 +290,7 @@ static enum tst_kvm_action handle_internal_error(
 
 static enum tst_kvm_action handle_system_event(struct tst_kvm_instance *inst)
 {
-	uint32_t type = inst->vcpu_info->system_event.type;
+	uint32_t type = tst_kvm_cur_run(inst)->system_event.type;
 
 	if (type == KVM_SYSTEM_EVENT_SHUTDOWN || type == KVM_SYSTEM_EVENT_RESET) {
 		tst_res(TINFO, "guest requested %s (KVM_EXIT_SYSTEM_EVENT)",
@@ -304,7 +306,7 @@ static enum tst_kvm_action handle_system_event(struct tst_kvm_instance *inst)
 static void unexpected_exit(struct tst_kvm_instance *inst)
 {
 	char desc[512];
-	uint32_t reason = inst->vcpu_info->exit_reason;
+	uint32_t reason = tst_kvm_cur_run(inst)->exit_reason;
 
 	tst_kvm_describe_exit(inst, desc, sizeof(desc));
 	tst_kvm_brk(inst, "unexpected exit KVM_EXIT_%s (%u): %s",
@@ -328,7 +330,7 @@ static void run_error(struct tst_kvm_instance *inst, int err)
 {
 	switch (err) {
 	case EINTR:	/* a kick; the watchdog is checked before re-entry */
-		inst->vcpu_info->immediate_exit = 0;
+		tst_kvm_cur_run(inst)->immediate_exit = 0;
 		return;
 	case EAGAIN:
 		return;
@@ -343,11 +345,12 @@ static void run_error(struct tst_kvm_instance *inst, int err)
 static void dispatch_exit(struct tst_kvm_instance *inst,
 	enum tst_kvm_action *action)
 {
-	uint32_t reason = inst->vcpu_info->exit_reason;
+	uint32_t reason = tst_kvm_cur_run(inst)->exit_reason;
 	const struct exit_desc *d = NULL;
 
 	if (reason < TST_KVM_EXIT_REASONS)
-		inst->exit_counts[reason]++;
+		__atomic_add_fetch(&inst->exit_counts[reason], 1,
+				   __ATOMIC_RELAXED);
 	if (reason < ARRAY_SIZE(exit_table))
 		d = &exit_table[reason];
 	if (!d || !d->handle)
@@ -355,9 +358,33 @@ static void dispatch_exit(struct tst_kvm_instance *inst,
 	*action = d->handle(inst);
 }
 
-void tst_kvm_run_instance(struct tst_kvm_instance *inst)
+/*
+ * One vCPU's loop on the calling thread, until an exit handler stops it,
+ * or another vCPU ended the run (SMP), or the test is being stopped.
+ */
+void tst_kvm_run_vcpu(struct tst_kvm_instance *inst, struct tst_kvm_vcpu *v)
 {
 	enum tst_kvm_action action = TST_KVM_CONTINUE;
+
+	tst_vcpu_thread_enter(v->run);
+	while (action == TST_KVM_CONTINUE) {
+		if (tst_watchdog_expired())
+			report_timeout(inst);
+		if (tst_vcpu_stop_requested())
+			tst_vcpu_thread_halt();
+		if (__atomic_load_n(&inst->ending, __ATOMIC_SEQ_CST))
+			break;
+		if (ioctl(v->fd, KVM_RUN, 0) < 0)
+			run_error(inst, errno);
+		else
+			dispatch_exit(inst, &action);
+	}
+	tst_vcpu_thread_leave();
+}
+
+void tst_kvm_run_instance(struct tst_kvm_instance *inst)
+{
+	struct tst_kvm_vcpu *cpu0 = &inst->vcpu[0];
 	struct kvm_sregs sregs;
 
 	/* Paging registers for guest-memory access from other threads. */
@@ -372,18 +399,20 @@ void tst_kvm_run_instance(struct tst_kvm_instance *inst)
 	inst->results = 0;
 	inst->serial.bytes = 0;
 	inst->serial.capture_len = 0;
-	tst_vcpu_thread_enter(inst->vcpu_info);
 
-	while (action == TST_KVM_CONTINUE) {
-		if (tst_watchdog_expired())
-			report_timeout(inst);
-		if (ioctl(inst->vcpu_fd, KVM_RUN, 0) < 0)
-			run_error(inst, errno);
-		else
-			dispatch_exit(inst, &action);
-	}
+	/* An instance built by hand has only the LTP fields. */
+	cpu0->inst = inst;
+	cpu0->fd = inst->vcpu_fd;
+	cpu0->run = inst->vcpu_info;
+	if (!inst->nr_vcpus)
+		inst->nr_vcpus = 1;
+	tst_kvm_smp_start(inst);
+	tst_kvm_set_this_vcpu(cpu0);
+	tst_kvm_run_vcpu(inst, cpu0);
+	tst_kvm_smp_vcpu_done(inst, cpu0);
+	tst_kvm_smp_join(inst);
+	tst_kvm_set_this_vcpu(NULL);
 
-	tst_vcpu_thread_leave();
 	__atomic_store_n(&inst->running, 0, __ATOMIC_RELEASE);
 	tst_kvm_serial_flush(inst);
 	pthread_mutex_lock(&inst->sync_lock);

@@ -19,10 +19,11 @@ struct result_copy {
 	char message[KVM_RESULT_MSG_SIZE];
 };
 
+/* The calling thread's vCPU's page (each vCPU has its own). */
 static void snapshot(const struct tst_kvm_instance *inst,
 	struct result_copy *copy)
 {
-	memcpy(copy, inst->result, KVM_PAGE_SIZE);
+	memcpy(copy, tst_kvm_cur_result(inst), KVM_PAGE_SIZE);
 }
 
 void tst_sanitize(char *dst, size_t dstlen, const char *src, size_t srclen)
@@ -68,22 +69,26 @@ static void fetch_file_name(struct tst_kvm_instance *inst, uint64_t addr,
 static void print_result(struct tst_kvm_instance *inst,
 	const struct result_copy *r)
 {
-	char msg[KVM_RESULT_MSG_SIZE * 4];
+	char msg[KVM_RESULT_MSG_SIZE * 4], prefix[16], *last_file;
 	size_t len = strnlen(r->message, sizeof(r->message));
+	int *last_line;
 
 	if (len == sizeof(r->message))
 		tst_kvm_brk(inst, "guest result message is not "
 			    "NUL-terminated within the result page (%zu bytes)",
 			    sizeof(r->message));
-	if (++inst->results > TST_KVM_MAX_RESULTS)
+	if (__atomic_add_fetch(&inst->results, 1, __ATOMIC_RELAXED) >
+	    TST_KVM_MAX_RESULTS)
 		tst_kvm_brk(inst, "guest flooded the result channel: more "
 			    "than %d results in one run",
 			    TST_KVM_MAX_RESULTS);
 
-	fetch_file_name(inst, r->hdr.file_addr, inst->last_file);
-	inst->last_line = r->hdr.lineno;
+	tst_kvm_cur_last_report(inst, &last_file, &last_line);
+	fetch_file_name(inst, r->hdr.file_addr, last_file);
+	*last_line = r->hdr.lineno;
 	tst_sanitize(msg, sizeof(msg), r->message, len);
-	tst_res_(inst->last_file, r->hdr.lineno, r->hdr.result, "%s", msg);
+	tst_res_(last_file, r->hdr.lineno, r->hdr.result, "%s%s",
+		 tst_kvm_cpu_prefix(inst, prefix, sizeof(prefix)), msg);
 }
 
 static enum tst_kvm_action sync_guest(struct tst_kvm_instance *inst,
@@ -93,7 +98,7 @@ static enum tst_kvm_action sync_guest(struct tst_kvm_instance *inst,
 	inst->guest_signal = kind;
 	pthread_cond_broadcast(&inst->sync_cond);
 	while (kind == KVM_TSYNC_WAIT && inst->guest_signal &&
-	       !tst_watchdog_expired()) {
+	       !tst_watchdog_expired() && !tst_vcpu_stop_requested()) {
 		struct timespec ts;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -106,6 +111,8 @@ static enum tst_kvm_action sync_guest(struct tst_kvm_instance *inst,
 				       &ts);
 	}
 	pthread_mutex_unlock(&inst->sync_lock);
+	if (tst_vcpu_stop_requested() && !tst_watchdog_expired())
+		tst_vcpu_thread_halt();
 	if (tst_watchdog_expired())
 		tst_kvm_brk(inst, "timed out after %.0f s with the guest "
 			    "waiting in tst_wait_host() for the host",
@@ -117,6 +124,7 @@ static enum tst_kvm_action ucall_write(struct tst_kvm_instance *inst,
 	void *opaque, uint64_t offset, const void *data, unsigned int len)
 {
 	struct result_copy r;
+	uint64_t expect;
 	uint32_t addr;
 
 	(void)opaque;
@@ -125,10 +133,11 @@ static enum tst_kvm_action ucall_write(struct tst_kvm_instance *inst,
 			    "result port 0x%x; expected one 32-bit OUT", len,
 			    (unsigned long long)offset, KVM_UCALL_PORT);
 	memcpy(&addr, data, 4);
-	if (addr != inst->boot_info->result_page)
+	expect = KVM_CPU_RESULT_PAGE(tst_kvm_current_cpu(inst));
+	if (addr != expect)
 		tst_kvm_brk(inst, "guest reported through result page "
 			    "address 0x%x; its result page is 0x%llx", addr,
-			    (unsigned long long)inst->boot_info->result_page);
+			    (unsigned long long)expect);
 
 	snapshot(inst, &r);
 	if (_tst_kvm_validate_result(r.hdr.result)) {
@@ -247,12 +256,14 @@ extern const struct tst_kvm_device tst_kvm_i8042_data_device;
 
 void tst_kvm_add_platform_devices(struct tst_kvm_instance *inst)
 {
+	/* Reports of several vCPUs may be printed at once. */
 	static const struct tst_kvm_device ucall = {
 		.name = "result port",
 		.base = KVM_UCALL_PORT,
 		.size = 4,
 		.read = ucall_read,
 		.write = ucall_write,
+		.flags = TST_KVM_DEV_CONCURRENT,
 	};
 	static const struct tst_kvm_device hostcall = {
 		.name = "host-call port",
@@ -267,4 +278,6 @@ void tst_kvm_add_platform_devices(struct tst_kvm_instance *inst)
 	tst_kvm_add_pio_device(inst, &tst_kvm_serial_device);
 	tst_kvm_add_pio_device(inst, &tst_kvm_i8042_cmd_device);
 	tst_kvm_add_pio_device(inst, &tst_kvm_i8042_data_device);
+	if (inst->nr_vcpus > 1)
+		tst_kvm_add_smp_device(inst);
 }

@@ -3,8 +3,9 @@
  * vcpu_state.c - reading and showing vCPU state: asserting register
  * accessors, guest symbol lookup and "function+offset" names, the register
  * dump with a frame-pointer backtrace, and tst_kvm_brk() which ends a test
- * with all of that attached.
+ * with all of that attached. They act on the calling thread's vCPU (SMP).
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,28 +18,28 @@
 void tst_kvm_get_regs(const struct tst_kvm_instance *inst,
 	struct kvm_regs *regs)
 {
-	if (ioctl(inst->vcpu_fd, KVM_GET_REGS, regs))
+	if (ioctl(tst_kvm_cur_fd(inst), KVM_GET_REGS, regs))
 		tst_brk(TBROK, "KVM_GET_REGS: %m");
 }
 
 void tst_kvm_set_regs(const struct tst_kvm_instance *inst,
 	const struct kvm_regs *regs)
 {
-	if (ioctl(inst->vcpu_fd, KVM_SET_REGS, regs))
+	if (ioctl(tst_kvm_cur_fd(inst), KVM_SET_REGS, regs))
 		tst_brk(TBROK, "KVM_SET_REGS: %m");
 }
 
 void tst_kvm_get_sregs(const struct tst_kvm_instance *inst,
 	struct kvm_sregs *sregs)
 {
-	if (ioctl(inst->vcpu_fd, KVM_GET_SREGS, sregs))
+	if (ioctl(tst_kvm_cur_fd(inst), KVM_GET_SREGS, sregs))
 		tst_brk(TBROK, "KVM_GET_SREGS: %m");
 }
 
 void tst_kvm_set_sregs(const struct tst_kvm_instance *inst,
 	const struct kvm_sregs *sregs)
 {
-	if (ioctl(inst->vcpu_fd, KVM_SET_SREGS, sregs))
+	if (ioctl(tst_kvm_cur_fd(inst), KVM_SET_SREGS, sregs))
 		tst_brk(TBROK, "KVM_SET_SREGS: %m");
 }
 
@@ -121,8 +122,8 @@ void tst_kvm_dump_vcpu(const struct tst_kvm_instance *inst)
 	struct kvm_sregs s;
 	char sym[128];
 
-	if (ioctl(inst->vcpu_fd, KVM_GET_REGS, &r) ||
-	    ioctl(inst->vcpu_fd, KVM_GET_SREGS, &s)) {
+	if (ioctl(tst_kvm_cur_fd(inst), KVM_GET_REGS, &r) ||
+	    ioctl(tst_kvm_cur_fd(inst), KVM_GET_SREGS, &s)) {
 		tst_printf("  (vCPU registers unavailable: %m)\n");
 		return;
 	}
@@ -150,20 +151,38 @@ void tst_kvm_dump_vcpu(const struct tst_kvm_instance *inst)
 	tst_kvm_print_backtrace(inst, r.rip, r.rbp);
 }
 
+static pthread_mutex_t report_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
+void tst_kvm_report_lock(void)
+{
+	pthread_mutex_lock(&report_lock);
+}
+
+void tst_kvm_report_unlock(void)
+{
+	pthread_mutex_unlock(&report_lock);
+}
+
 void tst_kvm_brk_(const char *file, int lineno,
 	const struct tst_kvm_instance *inst, const char *fmt, ...)
 {
-	char msg[2048];
+	char msg[2048], prefix[16], *last_file;
+	int *last_line;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 
-	tst_res_(file, lineno, TBROK, "%s", msg);
+	/* One vCPU's report at a time, the dump right under its line. */
+	tst_kvm_report_lock();
+	tst_res_(file, lineno, TBROK, "%s%s",
+		 tst_kvm_cpu_prefix(inst, prefix, sizeof(prefix)), msg);
 	tst_kvm_dump_vcpu(inst);
-	if (inst->last_line)
-		tst_printf("  last guest report: %s:%d\n", inst->last_file,
-			   inst->last_line);
+	tst_kvm_cur_last_report(inst, &last_file, &last_line);
+	if (*last_line)
+		tst_printf("  last guest report: %s:%d\n", last_file,
+			   *last_line);
+	tst_kvm_report_unlock();
 	tst_abort();
 }

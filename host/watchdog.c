@@ -10,6 +10,12 @@
  * ioctl. The run loop then reports where the guest was. If the process is
  * still alive TST_WATCHDOG_GRACE seconds later (stuck outside KVM_RUN),
  * the watchdog prints a TBROK line and exits.
+ *
+ * Stopping: the first tst_abort() calls tst_vcpu_threads_stop(), which
+ * kicks every other registered vCPU thread until each has halted
+ * (tst_vcpu_thread_halt(): at its loop top, in a wait, or as a later
+ * tst_abort() caller after its own report) or left its loop, so that the
+ * test's cleanup never frees a vCPU another thread still runs.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -24,9 +30,12 @@
 
 #define TST_MAX_VCPU_THREADS	64
 #define TST_WATCHDOG_GRACE	5
+#define TST_STOP_WAIT		2	/* seconds for vCPU threads to halt */
 
 /* Thread ids of registered vCPU threads; 0: free slot. */
 static pid_t threads[TST_MAX_VCPU_THREADS];
+static int halted[TST_MAX_VCPU_THREADS];
+static int stop_requested;
 static __thread struct kvm_run *this_run;
 
 static pthread_mutex_t lock;
@@ -133,6 +142,8 @@ static void start_thread(void)
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = kick_handler;
+	/* KVM_RUN still returns EINTR; a write() to a pipe is not cut. */
+	sa.sa_flags = SA_RESTART;
 	sigaction(kick_signal(), &sa, NULL);
 
 	pthread_mutex_init(&lock, NULL);
@@ -140,8 +151,9 @@ static void start_thread(void)
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&cond, &attr);
 	pthread_condattr_destroy(&attr);
-	armed = expired = running = 0;
+	armed = expired = running = stop_requested = 0;
 	memset(threads, 0, sizeof(threads));	/* the parent's, after fork */
+	memset(halted, 0, sizeof(halted));
 
 	pthread_attr_init(&tattr);
 	pthread_attr_setdetachstate(&tattr, PTHREAD_CREATE_DETACHED);
@@ -221,8 +233,63 @@ void tst_vcpu_thread_leave(void)
 	unsigned int i;
 
 	for (i = 0; i < TST_MAX_VCPU_THREADS; i++) {
-		if (__atomic_load_n(&threads[i], __ATOMIC_SEQ_CST) == tid)
+		if (__atomic_load_n(&threads[i], __ATOMIC_SEQ_CST) == tid) {
+			__atomic_store_n(&halted[i], 0, __ATOMIC_SEQ_CST);
 			__atomic_store_n(&threads[i], 0, __ATOMIC_SEQ_CST);
+		}
 	}
 	this_run = NULL;
+}
+
+void tst_vcpu_thread_kick(int tid)
+{
+	if (tid)
+		syscall(SYS_tgkill, getpid(), tid, kick_signal());
+}
+
+int tst_vcpu_stop_requested(void)
+{
+	return __atomic_load_n(&stop_requested, __ATOMIC_SEQ_CST);
+}
+
+void tst_vcpu_thread_halt(void)
+{
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+	unsigned int i;
+
+	for (i = 0; i < TST_MAX_VCPU_THREADS; i++) {
+		if (__atomic_load_n(&threads[i], __ATOMIC_SEQ_CST) == tid)
+			__atomic_store_n(&halted[i], 1, __ATOMIC_SEQ_CST);
+	}
+	for (;;)
+		pause();
+}
+
+/* Kick the vCPU threads that are neither halted nor this one; how many. */
+static unsigned int kick_running(pid_t self)
+{
+	unsigned int i, pending = 0;
+
+	for (i = 0; i < TST_MAX_VCPU_THREADS; i++) {
+		pid_t tid = __atomic_load_n(&threads[i], __ATOMIC_SEQ_CST);
+
+		if (!tid || tid == self ||
+		    __atomic_load_n(&halted[i], __ATOMIC_SEQ_CST))
+			continue;
+		pending++;
+		tst_vcpu_thread_kick(tid);
+	}
+	return pending;
+}
+
+void tst_vcpu_threads_stop(void)
+{
+	pid_t self = (pid_t)syscall(SYS_gettid);
+	struct timespec deadline = after(TST_STOP_WAIT);
+
+	if (owner != getpid())
+		return;
+	__atomic_store_n(&stop_requested, 1, __ATOMIC_SEQ_CST);
+	while (kick_running(self) && !passed(&deadline))
+		usleep(10000);
 }

@@ -112,10 +112,60 @@ struct tst_kvm_result {
  * way back to ring 0. A SYSCALL reaches the interrupt dispatch as the
  * pseudo-vector KVM_SYSCALL_VECTOR.
  */
-#define KVM_MAX_VCPUS		8
 #define KVM_USER_BASE		0x100000
 #define KVM_USER_VECTOR		0x80
 #define KVM_SYSCALL_VECTOR	0x100
+
+/*
+ * SMP guests (up to KVM_MAX_VCPUS vCPUs). CPU 0 uses the areas above.
+ * Each AP (id 1..7) has a 64 KiB area at KVM_AP_AREA(id) below 1 MiB:
+ * its boot info, its #DF (IST1) and NMI/#MC (IST2) stacks and its 32 KiB
+ * ring-0 stack, each stack above an unmapped guard page (the guards exist
+ * only in VMs with that many vCPUs). CPU n has its own 64-bit TSS at
+ * KVM_CPU_TSS_BASE(n), its 16-byte descriptor at KVM_CPU_TSS_SEL(n) in
+ * the GDT (CPU 0: KVM_TSS_SEL) and its own result page at
+ * KVM_CPU_RESULT_PAGE(n). The guest finds its CPU number from TR (STR),
+ * which no test changes, rather than from GS base, which tests do.
+ */
+#define KVM_MAX_VCPUS		8
+#define KVM_CPU_TSS_SIZE	0x80	/* TSS slot per CPU from KVM_TSS_BASE */
+#define KVM_CPU_TSS_BASE(id)	(KVM_TSS_BASE + (id) * KVM_CPU_TSS_SIZE)
+#define KVM_AP_TSS_SEL_BASE	0x400
+#define KVM_CPU_TSS_SEL(id)	((id) ? KVM_AP_TSS_SEL_BASE + (id) * 16 : \
+				 KVM_TSS_SEL)
+/* GDTR limit of a VM with @n > 1 vCPUs: up to the last TSS descriptor. */
+#define KVM_SMP_GDT_LIMIT(n)	(KVM_CPU_TSS_SEL((n) - 1) + 15)
+#define KVM_AP_AREA_BASE	0x80000
+#define KVM_AP_AREA_SIZE	0x10000
+#define KVM_AP_AREA(id)		(KVM_AP_AREA_BASE + ((id) - 1) * KVM_AP_AREA_SIZE)
+#define KVM_AP_BOOT_INFO(id)	(KVM_AP_AREA(id))		/* 4 KiB */
+#define KVM_AP_IST1_GUARD(id)	(KVM_AP_AREA(id) + 0x1000)	/* unmapped */
+#define KVM_AP_IST1_TOP(id)	(KVM_AP_AREA(id) + 0x4000)	/* 8 KiB */
+#define KVM_AP_IST2_GUARD(id)	(KVM_AP_AREA(id) + 0x4000)	/* unmapped */
+#define KVM_AP_IST2_TOP(id)	(KVM_AP_AREA(id) + 0x7000)	/* 8 KiB */
+#define KVM_AP_STACK_GUARD(id)	(KVM_AP_AREA(id) + 0x7000)	/* unmapped */
+#define KVM_AP_STACK_BOTTOM(id)	(KVM_AP_AREA(id) + 0x8000)
+#define KVM_AP_STACK_TOP(id)	(KVM_AP_AREA(id) + 0x10000)	/* 32 KiB */
+/* The same for any CPU, CPU 0 included. */
+#define KVM_CPU_BOOT_INFO(id)	((id) ? KVM_AP_BOOT_INFO(id) : KVM_BOOT_INFO_BASE)
+#define KVM_CPU_IST1_TOP(id)	((id) ? KVM_AP_IST1_TOP(id) : KVM_IST1_TOP)
+#define KVM_CPU_IST2_TOP(id)	((id) ? KVM_AP_IST2_TOP(id) : KVM_IST2_TOP)
+#define KVM_CPU_STACK_BOTTOM(id) \
+	((id) ? KVM_AP_STACK_BOTTOM(id) : KVM_STACK_BOTTOM)
+#define KVM_CPU_STACK_TOP(id)	((id) ? KVM_AP_STACK_TOP(id) : KVM_STACK_TOP)
+#define KVM_CPU_RESULT_PAGE(id)	(KVM_RESULT_BASEADDR - \
+				 (uint64_t)(id) * KVM_PAGE_SIZE)
+
+/*
+ * SMP port: a 32-bit OUT of (command | cpu << 8). PARK stops the vCPU in
+ * the host until another CPU's UNPARK of it (a wake-up token: an UNPARK
+ * that comes first makes the next PARK return at once); WAIT_IDLE stops
+ * it until every other vCPU is parked with no token pending.
+ */
+#define KVM_SMP_PORT		0x518
+#define KVM_SMP_PARK		1
+#define KVM_SMP_UNPARK		2
+#define KVM_SMP_WAIT_IDLE	3
 
 /* Interrupt stack table slots used by the default IDT. */
 #define KVM_IST_DF		1
@@ -135,6 +185,17 @@ struct kvm_boot_info {
 	uint32_t nr_vcpus;
 	uint64_t host_arg;	/* free for the test: tst_kvm_set_guest_arg() */
 };
+
+/* The 64-bit TSS (SDM Vol. 3A 7.7 "Task Management in 64-bit Mode"). */
+struct kvm_tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];	/* RSP0-2: stacks for privilege changes */
+	uint64_t reserved1;
+	uint64_t ist[7];	/* IST1-7 */
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
 
 /* GPRs in the order the interrupt entry pushes them (lowest address first). */
 struct kvm_gprs {

@@ -99,8 +99,13 @@ void tst_wait_host(void *data);
  */
 uint32_t tst_host_call(uint32_t nr, uint64_t arg);
 
-/* The boot information the host wrote (RAM size, heap, vCPU id...). */
+/*
+ * The boot information the host wrote for this CPU (RAM size, heap, vCPU
+ * id, number of vCPUs, host_arg).
+ */
 const struct kvm_boot_info *kvm_boot_info(void);
+/* This CPU's number: 0 runs main(); see kvm_smp.h for the rest. */
+unsigned int smp_id(void);
 
 /* Console output on the virtual 16550 (COM1); the host shows it. */
 int printf(const char *fmt, ...) __kvm_printf(1, 2);

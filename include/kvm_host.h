@@ -53,7 +53,15 @@ struct tst_kvm_device {
 		void *opaque, uint64_t offset, const void *data,
 		unsigned int len);
 	void *opaque;
+	/*
+	 * TST_KVM_DEV_CONCURRENT: the handlers may run on several vCPU
+	 * threads at once (they lock what they share). Without it the bus
+	 * runs one handler of the instance at a time.
+	 */
+	unsigned int flags;
 };
+
+#define TST_KVM_DEV_CONCURRENT	1
 
 struct tst_kvm_bus {
 	const char *name;		/* "port" or "MMIO" */
@@ -80,6 +88,43 @@ struct tst_kvm_serial {
 };
 
 struct tst_payload;
+
+/* Most vCPUs a VM can have here (the guest layout has room for these). */
+#define TST_KVM_MAX_VCPUS	KVM_MAX_VCPUS
+
+/*
+ * How to build a VM: tst_kvm_create_instance_opts(), and struct tst_test's
+ * kvm_opts for the default tst_kvm_run() and the negative-test helpers.
+ * A zero field takes the default.
+ */
+struct tst_kvm_vm_opts {
+	size_t ram_size;	/* 0: DEFAULT_RAM_SIZE */
+	unsigned int nr_vcpus;	/* 0: 1; at most TST_KVM_MAX_VCPUS */
+};
+
+/*
+ * One vCPU of an instance. vcpu[0] is the LTP vcpu_fd/vcpu_info; each
+ * other vCPU (AP) runs on its own host thread during
+ * tst_kvm_run_instance() (host/smp.c).
+ */
+struct tst_kvm_vcpu {
+	struct tst_kvm_instance *inst;
+	unsigned int id;
+	int fd;
+	struct kvm_run *run;
+	struct tst_kvm_result *result;		/* host pointer */
+	struct kvm_boot_info *boot_info;	/* host pointer */
+	/* Last guest report of an AP (CPU 0's: inst->last_file/line). */
+	char last_file[KVM_MAX_FILENAME];
+	int last_line;
+	/* Host thread and park state (host/smp.c, under inst->smp_lock). */
+	pthread_t thread;
+	int thread_started;
+	int tid;
+	int wake;		/* an UNPARK is pending */
+	int parked;		/* stopped in KVM_SMP_PARK */
+	int done;		/* left its run loop */
+};
 
 /*
  * Answers tst_host_call(nr, arg) from the guest. Runs on the vCPU thread
@@ -124,6 +169,18 @@ struct tst_kvm_instance {
 	pthread_mutex_t sync_lock;
 	pthread_cond_t sync_cond;
 	int guest_signal;		/* 0, KVM_TSYNC or KVM_TSYNC_WAIT */
+
+	/*
+	 * SMP (host/smp.c): the vCPUs, the park/unpark state, and the flag
+	 * that ends every vCPU's loop. Device handlers run under bus_lock
+	 * unless the device says it is TST_KVM_DEV_CONCURRENT.
+	 */
+	unsigned int nr_vcpus;
+	struct tst_kvm_vcpu vcpu[TST_KVM_MAX_VCPUS];
+	pthread_mutex_t smp_lock;
+	pthread_cond_t smp_cond;
+	int ending;
+	pthread_mutex_t bus_lock;
 };
 
 /* Default struct tst_test entry points: one VM per iteration. */
@@ -175,6 +232,14 @@ void tst_kvm_set_cpuid(struct tst_kvm_instance *inst,
  */
 void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size);
 /*
+ * The same with options (NULL: defaults). With nr_vcpus > 1 every AP gets
+ * its own CPUID (APIC ID = its index), TSS, stacks, boot info and result
+ * page and starts at the payload entry like CPU 0 (no INIT-SIPI); TCONF if
+ * KVM_CAP_MAX_VCPUS (or KVM_CAP_NR_VCPUS) is lower.
+ */
+void tst_kvm_create_instance_opts(struct tst_kvm_instance *inst,
+	const struct tst_kvm_vm_opts *opts);
+/*
  * Runs until the guest ends (kvm_exit(), return from main(), i8042 reset),
  * printing every guest result. A broken guest (invalid report, unhandled
  * exception, triple fault, unexpected exit, timeout) ends the test with
@@ -182,6 +247,24 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size);
  */
 void tst_kvm_run_instance(struct tst_kvm_instance *inst);
 void tst_kvm_destroy_instance(struct tst_kvm_instance *inst);
+
+/*
+ * SMP. tst_kvm_run_instance() runs vCPU 0 on the calling thread and each
+ * AP on a thread of its own; it returns when CPU 0's main() has returned
+ * and every AP is idle, or when any CPU ends the run (kvm_exit(),
+ * tst_brk(), the i8042 reset). A fatal error on any vCPU (unhandled
+ * exception, triple fault, timeout) is a TBROK naming the CPU; the other
+ * vCPUs are kicked out of KVM_RUN before the test ends. Result lines of an
+ * SMP VM start with "CPU <n>: ". An SMP instance runs once.
+ *
+ * Called from a vCPU thread (a device handler, a host call), the vCPU
+ * helpers (tst_kvm_get_regs(), tst_kvm_dump_vcpu(), tst_kvm_brk()...) use
+ * that thread's vCPU, from any other thread vCPU 0.
+ */
+/* The vCPU the calling thread runs for @inst; 0 on any other thread. */
+unsigned int tst_kvm_current_cpu(const struct tst_kvm_instance *inst);
+/* The fd of vCPU @cpu (TBROK if there is none), for ioctls after a run. */
+int tst_kvm_vcpu_fd(const struct tst_kvm_instance *inst, unsigned int cpu);
 
 /*
  * Memory. The guest-virtual helpers walk the vCPU's page tables with its

@@ -31,6 +31,8 @@ struct tst_tag {
 	const char *value;
 };
 
+struct tst_kvm_vm_opts;
+
 struct tst_test {
 	/* One line for "kvmcheck list". */
 	const char *description;
@@ -46,6 +48,12 @@ struct tst_test {
 	const int *needs_kvm_caps;
 
 	const struct tst_tag *tags;
+
+	/*
+	 * The VM of the default tst_kvm_run() and of the negative-test
+	 * helpers (kvm_host.h); NULL: one vCPU, DEFAULT_RAM_SIZE.
+	 */
+	const struct tst_kvm_vm_opts *kvm_opts;
 
 	/* Set by TST_TEST_TCONF(): the test only reports this as TCONF. */
 	const char *tconf_msg;

@@ -4,7 +4,8 @@
  * back with an independent decoder: GDT descriptors (SDM Vol. 3A 3.4.5),
  * the 64-bit TSS descriptor and TSS (7.2.3, 7.7), IDT gates (6.14.1), the
  * 4-level page tables walked here (4.5) including the unmapped guard
- * pages and the result page, the boot info, and the initial registers.
+ * pages and the result page, the boot info, and the initial registers;
+ * and the per-CPU parts of an SMP layout.
  */
 #include "unit.h"
 #include "internal.h"
@@ -164,6 +165,75 @@ static void registers(void)
 	UNIT_EQ_U64("RFLAGS", 2, r.rflags);
 }
 
+/*
+ * An SMP layout (3 vCPUs): each AP's busy TSS descriptor, TSS stacks, its
+ * unmapped guard pages, its boot info and its own result page (below CPU
+ * 0's), and the registers that start it; the UP layout has none of them.
+ */
+static void smp(void)
+{
+	struct tst_boot_layout l = layout;
+	const struct kvm_boot_info *bi;
+	struct kvm_sregs s;
+	struct kvm_regs r;
+	unsigned int cpu;
+	char what[80];
+
+	UNIT_EQ_INT("UP: no AP guard page unmapped", KVM_AP_IST1_GUARD(1),
+		    walk(KVM_AP_IST1_GUARD(1)));
+	UNIT_EQ_INT("UP: no second result page", -1,
+		    walk(KVM_CPU_RESULT_PAGE(1)));
+	l.nr_vcpus = 3;
+	memset(ram, 0, RAM);
+	tst_x86_build_tables(ram, &l);
+	for (cpu = 0; cpu < 3; cpu++) {
+		uint64_t sel = KVM_CPU_TSS_SEL(cpu), tss = KVM_CPU_TSS_BASE(cpu);
+		uint64_t lo = q(KVM_GDT_BASE + sel), hi = q(KVM_GDT_BASE + sel + 8);
+
+		snprintf(what, sizeof(what), "CPU %u TSS descriptor type", cpu);
+		UNIT_EQ_INT(what, 0xb, (lo >> 40) & 0xf);
+		snprintf(what, sizeof(what), "CPU %u TSS descriptor base", cpu);
+		UNIT_EQ_U64(what, tss, ((lo >> 16) & 0xffffff) |
+			    ((lo >> 56) << 24) | (hi << 32));
+		snprintf(what, sizeof(what), "CPU %u TSS RSP0/IST1/IST2", cpu);
+		UNIT_CHECK(q(tss + 4) == KVM_CPU_STACK_TOP(cpu) &&
+			   q(tss + 36) == KVM_CPU_IST1_TOP(cpu) &&
+			   q(tss + 44) == KVM_CPU_IST2_TOP(cpu), what);
+		snprintf(what, sizeof(what), "CPU %u result page mapped", cpu);
+		UNIT_EQ_INT(what, KVM_CPU_RESULT_PAGE(cpu),
+			    walk(KVM_CPU_RESULT_PAGE(cpu)));
+		bi = (const struct kvm_boot_info *)(ram +
+						    KVM_CPU_BOOT_INFO(cpu));
+		snprintf(what, sizeof(what), "CPU %u boot info", cpu);
+		UNIT_CHECK(bi->magic == KVM_BOOT_INFO_MAGIC &&
+			   bi->vcpu_id == cpu && bi->nr_vcpus == 3 &&
+			   bi->result_page == KVM_CPU_RESULT_PAGE(cpu), what);
+		tst_x86_initial_sregs_cpu(&s, &l, cpu);
+		tst_x86_initial_regs_cpu(&r, &l, cpu);
+		snprintf(what, sizeof(what), "CPU %u TR, RSP, RDI", cpu);
+		UNIT_CHECK(s.tr.selector == sel && s.tr.base == tss &&
+			   r.rsp == KVM_CPU_STACK_TOP(cpu) &&
+			   r.rdi == KVM_CPU_BOOT_INFO(cpu), what);
+		UNIT_EQ_U64("SMP GDT limit covers the last TSS",
+			    KVM_CPU_TSS_SEL(2) + 15, s.gdt.limit);
+	}
+	for (cpu = 1; cpu < 3; cpu++) {
+		snprintf(what, sizeof(what), "CPU %u guard pages unmapped, "
+			 "stacks mapped", cpu);
+		UNIT_CHECK(walk(KVM_AP_IST1_GUARD(cpu)) == -1 &&
+			   walk(KVM_AP_IST2_GUARD(cpu)) == -1 &&
+			   walk(KVM_AP_STACK_GUARD(cpu)) == -1 &&
+			   walk(KVM_AP_STACK_BOTTOM(cpu)) ==
+			   KVM_AP_STACK_BOTTOM(cpu) &&
+			   walk(KVM_AP_IST1_TOP(cpu) - 8) ==
+			   KVM_AP_IST1_TOP(cpu) - 8, what);
+	}
+	UNIT_EQ_INT("no result page for a 4th CPU", -1,
+		    walk(KVM_CPU_RESULT_PAGE(3)));
+	UNIT_EQ_INT("no guard for a 3rd AP", KVM_AP_STACK_GUARD(3),
+		    walk(KVM_AP_STACK_GUARD(3)));
+}
+
 int main(void)
 {
 	const struct kvm_boot_info *bi;
@@ -188,6 +258,7 @@ int main(void)
 	UNIT_EQ_U64("boot info heap end", RAM, bi->heap_end);
 	UNIT_EQ_U64("boot info result page", KVM_RESULT_BASEADDR,
 		    bi->result_page);
+	smp();
 	free(ram);
 	return unit_done();
 }

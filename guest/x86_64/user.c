@@ -7,6 +7,7 @@
  * nobody handles. The assembly is in user_entry.S.
  */
 #include "kvm_user.h"
+#include "kvm_smp.h"
 
 /* One per CPU; user_entry.S uses the first three fields by offset. */
 struct kvm_user_cpu {
@@ -50,47 +51,16 @@ void kvm_user_exception(struct kvm_interrupt_frame *frame);
 static kvm_user_syscall_fn syscall_fn;
 static void *syscall_data;
 
-struct dtr {
-	uint16_t limit;
-	uint64_t base;
-} __attribute__((packed));
-
-static uint16_t read_tr(void)
-{
-	uint16_t sel;
-
-	__asm__ __volatile__("str %0" : "=r"(sel));
-	return sel;
-}
-
-/* This CPU: its TSS descriptor's index from KVM_TSS_SEL (16 bytes each). */
 static unsigned int this_cpu(void)
 {
-	unsigned int i = (read_tr() - KVM_TSS_SEL) / 16;
-
-	if (i >= KVM_MAX_VCPUS)
-		tst_brk(TBROK, "user mode: TR 0x%x is no CPU's TSS", read_tr());
-	return i;
+	return smp_id();
 }
 
-/* The TSS of this CPU, from its descriptor in the GDT. */
-static char *this_tss(void)
-{
-	struct dtr gdtr;
-	const uint64_t *desc;
-	uint64_t base;
-
-	__asm__ __volatile__("sgdt %0" : "=m"(gdtr));
-	desc = (const uint64_t *)(gdtr.base + (read_tr() & ~7u));
-	base = ((desc[0] >> 16) & 0xffffff) | ((desc[0] >> 56) << 24) |
-	       (desc[1] << 32);
-	return (char *)(uintptr_t)base;
-}
-
-/* RSP0 of this CPU's TSS: byte 4 (SDM Vol. 3A 8.7, Figure 8-11). */
+/* RSP0 of this CPU's TSS (SDM Vol. 3A 8.7, Figure 8-11). */
 static uint64_t *tss_rsp0(void)
 {
-	return (uint64_t *)(this_tss() + 4);
+	return (uint64_t *)((char *)kvm_this_cpu()->tss +
+			    offsetof(struct kvm_tss64, rsp));
 }
 
 static void setup_syscall(struct kvm_user_cpu *cpu, unsigned int id)
