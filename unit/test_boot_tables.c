@@ -94,7 +94,8 @@ static void idt(void)
 		unsigned int dpl = (lo >> 45) & 3, p = (lo >> 47) & 1;
 		unsigned int want_ist = v == X86_DF ? 1 :
 			(v == X86_NMI || v == X86_MC) ? 2 : 0;
-		unsigned int want_dpl = (v == X86_BP || v == X86_OF) ? 3 : 0;
+		unsigned int want_dpl = (v == X86_BP || v == X86_OF ||
+					 v == KVM_USER_VECTOR) ? 3 : 0;
 
 		if (off != layout.isr_table[v] || ((lo >> 16) & 0xffff) !=
 		    KVM_CS64 || ist != want_ist || type != 0xe || !p ||
@@ -108,6 +109,52 @@ static void idt(void)
 	}
 	UNIT_EQ_INT("IDT gates with wrong offset/selector/IST/type/DPL", 0,
 		    bad);
+}
+
+/* SDM Vol. 3A 4.6.1: user access needs U/S = 1 at every level. */
+static int user_ok(uint64_t root, uint64_t va)
+{
+	uint64_t table = root, e;
+	int shift, user = 1;
+
+	for (shift = 39; shift >= 12; shift -= 9) {
+		e = q(table + ((va >> shift) & 511) * 8);
+		if (!(e & 1))
+			return -1;
+		user &= !!(e & X86_PTE_US);
+		if (shift == 12 || (shift < 39 && (e & X86_PTE_PS)))
+			return user;
+		table = e & 0xffffffffff000ULL;
+	}
+	return -1;
+}
+
+static void user_space(void)
+{
+	static const struct {
+		uint64_t va;
+		int kernel, user;	/* user-accessible in each space */
+	} map[] = {
+		{ KVM_GDT_BASE, 0, 0 }, { KVM_IDT_BASE, 0, 0 },
+		{ KVM_PML4_BASE, 0, 0 }, { KVM_STACK_TOP - 8, 0, 0 },
+		{ KVM_USER_BASE - 1, 0, 0 }, { KVM_PAYLOAD_BASE, 0, 1 },
+		{ 0x200000, 0, 1 }, { 0x7fffffff, 0, 1 },
+		{ KVM_RESULT_BASEADDR, 0, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(map); i++) {
+		char what[80];
+
+		snprintf(what, sizeof(what), "kernel space: VA 0x%llx user",
+			 (unsigned long long)map[i].va);
+		UNIT_EQ_INT(what, map[i].kernel,
+			    user_ok(KVM_PML4_BASE, map[i].va));
+		snprintf(what, sizeof(what), "user space: VA 0x%llx user",
+			 (unsigned long long)map[i].va);
+		UNIT_EQ_INT(what, map[i].user,
+			    user_ok(KVM_USER_PML4_BASE, map[i].va));
+	}
 }
 
 static void page_tables(void)
@@ -251,6 +298,7 @@ int main(void)
 	gdt();
 	idt();
 	page_tables();
+	user_space();
 	registers();
 	bi = (const struct kvm_boot_info *)(ram + KVM_BOOT_INFO_BASE);
 	UNIT_EQ_U64("boot info magic", KVM_BOOT_INFO_MAGIC, bi->magic);
